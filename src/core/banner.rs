@@ -1,0 +1,1 @@
+//! Placeholder for `banner`; filled in by its own change.

@@ -1,0 +1,1 @@
+//! Placeholder for `datasource`; filled in by its own change.

@@ -1,0 +1,1 @@
+//! Placeholder for `format`; filled in by its own change.

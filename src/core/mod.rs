@@ -1,0 +1,18 @@
+//! The pure core: everything Napkin knows, with no browser dependency, no clock and no IO.
+//!
+//! Nothing under `src/core` may name a browser crate (a test in `tests/architecture.rs`
+//! enforces it). Functions here take values (text, bytes, instants) and return values, so
+//! all of it is tested with plain `cargo test` on the host.
+
+pub mod banner;
+pub mod dashboards;
+pub mod datasource;
+pub mod decimate;
+pub mod demo;
+pub mod format;
+pub mod frame;
+pub mod link;
+pub mod query;
+pub mod spec;
+pub mod status;
+pub mod time;

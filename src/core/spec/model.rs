@@ -1,0 +1,211 @@
+//! Types of the dashboard spec. Optional fields have defaults so that later issues can add
+//! fields without changing the link version.
+
+use crate::core::query::Query;
+use serde::{Deserialize, Serialize};
+
+/// A whole dashboard.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Dashboard {
+    /// Spec version this value was written with.
+    pub version: u32,
+    pub title: String,
+    /// Time range shown: relative ("last 1h") or absolute (frozen).
+    pub time: TimeSpec,
+    /// Auto-refresh interval in seconds; 0 means off.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refresh_s: u32,
+    /// When the dashboard was shared frozen, the instant (epoch ms UTC) it was frozen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub as_of_ms: Option<i64>,
+    pub panels: Vec<Panel>,
+    /// Grid positions, by panel id. Panels missing here are placed automatically.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub layout: Vec<LayoutItem>,
+}
+
+/// The dashboard's time range as the user chose it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "spec", rename_all = "snake_case")]
+pub enum TimeSpec {
+    /// The last `last_s` seconds up to now (moves with the clock).
+    Relative { last_s: u64 },
+    /// A fixed window, epoch milliseconds UTC, `from_ms < to_ms`.
+    Absolute { from_ms: i64, to_ms: i64 },
+}
+
+/// One panel: identity, title, datasource and its kind-specific definition.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Panel {
+    /// Stable id used by `layout`, unique within the dashboard.
+    pub id: String,
+    pub title: String,
+    /// Name of a datasource from `datasources.json` (or `demo`).
+    pub datasource: String,
+    #[serde(flatten)]
+    pub def: PanelDef,
+}
+
+/// What a panel shows. Serialized as `"kind": ..., "spec": {...}` beside the panel fields.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "spec", rename_all = "snake_case")]
+pub enum PanelDef {
+    Kpi(KpiSpec),
+    Timeseries(TimeseriesSpec),
+    TraceSearch(TraceSearchSpec),
+    Waterfall(WaterfallSpec),
+    HealthGrid(HealthGridSpec),
+}
+
+impl PanelDef {
+    /// The `kind` string as it appears in the spec and in `data-kind`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            PanelDef::Kpi(_) => "kpi",
+            PanelDef::Timeseries(_) => "timeseries",
+            PanelDef::TraceSearch(_) => "trace_search",
+            PanelDef::Waterfall(_) => "waterfall",
+            PanelDef::HealthGrid(_) => "health_grid",
+        }
+    }
+}
+
+/// A KPI tile: one number, reduced from one series, with thresholds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiSpec {
+    pub query: Query,
+    #[serde(default)]
+    pub unit: Unit,
+    #[serde(default)]
+    pub reduce: Reduce,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
+    /// Fixed number of decimals; `None` picks a sensible precision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u8>,
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
+    pub sparkline: bool,
+}
+
+/// A time-series chart of one or more queries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimeseriesSpec {
+    pub queries: Vec<Query>,
+    #[serde(default)]
+    pub unit: Unit,
+    /// Threshold lines drawn on the chart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub thresholds: Option<Thresholds>,
+}
+
+/// Trace search (issue #4). Fields are reserved now so links stay compatible.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TraceSearchSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_duration_ms: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// Trace waterfall (issue #4).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WaterfallSpec {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace_id: Option<String>,
+}
+
+/// Health status grid (issue #5).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct HealthGridSpec {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freshness_s: Option<u32>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hide_green: bool,
+}
+
+/// Display unit of a value. The number is always in this unit (9.1 means 9.1 %).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    #[default]
+    None,
+    Percent,
+    Seconds,
+    Milliseconds,
+    Bytes,
+    ReqPerSec,
+}
+
+impl Unit {
+    /// The spec spelling, used for `data-unit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::None => "none",
+            Unit::Percent => "percent",
+            Unit::Seconds => "seconds",
+            Unit::Milliseconds => "milliseconds",
+            Unit::Bytes => "bytes",
+            Unit::ReqPerSec => "req_per_sec",
+        }
+    }
+}
+
+/// How a KPI turns a series into one number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reduce {
+    #[default]
+    Last,
+    Mean,
+    Max,
+}
+
+/// Warn/fail thresholds with the direction in which values get worse.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Thresholds {
+    pub direction: Direction,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub warn: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail: Option<f64>,
+}
+
+/// `above`: values at or above a threshold are bad (error rate, latency).
+/// `below`: values at or below a threshold are bad (availability, throughput).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Above,
+    Below,
+}
+
+/// A panel's place on the 12-column grid; `x`, `y`, `w`, `h` in grid cells.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LayoutItem {
+    pub panel: String,
+    pub x: u16,
+    pub y: u16,
+    pub w: u16,
+    pub h: u16,
+}
+
+/// Number of grid columns.
+pub const GRID_COLUMNS: u16 = 12;
+
+fn is_zero(v: &u32) -> bool {
+    *v == 0
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_true(v: &bool) -> bool {
+    *v
+}

@@ -1,0 +1,1 @@
+//! Placeholder for `status`; filled in by its own change.

@@ -1,0 +1,11 @@
+//! Entry point: installs the panic hook and mounts the app; nothing else lives here.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    napkin::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    eprintln!("Napkin is a browser app: run `./napkin serve` and open http://127.0.0.1:8080");
+}
