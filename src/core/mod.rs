@@ -5,13 +5,17 @@
 //! all of it is tested with plain `cargo test` on the host.
 
 pub mod banner;
+pub mod chart;
 pub mod dashboards;
 pub mod datasource;
 pub mod decimate;
+pub mod fetch_state;
 pub mod demo;
 pub mod format;
 pub mod frame;
+pub mod kpi;
 pub mod link;
+pub mod plan;
 pub mod query;
 pub mod spec;
 pub mod status;

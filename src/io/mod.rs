@@ -1,2 +1,10 @@
 //! The browser edge: executes what `core` describes (fetch, history, clipboard, clock,
-//! canvas). No business logic lives here.
+//! canvas). No business logic lives here; every decision is a call into `core`.
+
+pub mod clipboard;
+pub mod clock;
+pub mod config;
+pub mod plot;
+pub mod panic;
+pub mod runner;
+pub mod url;

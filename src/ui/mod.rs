@@ -1,8 +1,22 @@
-//! Leptos components. They wire `core` values to the DOM and hold no business logic.
+//! Leptos components. They wire `core` values to the DOM and hold no business logic:
+//! every number, status, text and URL they show comes from a `core` function.
 
-use leptos::prelude::*;
+mod app;
+mod banner;
+mod chart;
+mod fetcher;
+mod grid;
+mod kpi;
+mod notices;
+mod share;
+mod state;
+mod time_picker;
+
+pub use app::App;
+pub use state::{use_app, AppState};
 
 /// Installs the panic hook and mounts the app on `<body>`.
 pub fn start() {
-    leptos::mount::mount_to_body(|| view! { <main class="nk-app">"Napkin"</main> });
+    crate::io::panic::install();
+    leptos::mount::mount_to_body(App);
 }

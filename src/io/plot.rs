@@ -1,0 +1,148 @@
+//! Paints a `ChartModel` on a canvas with plotters, at the device pixel ratio, and draws
+//! the crosshair and drag box on a separate overlay canvas (the series are never redrawn
+//! on mouse move).
+
+use crate::core::chart::{ChartModel, MARGINS};
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
+
+/// Colours of the current theme, read from CSS variables by the caller.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    pub background: RGBColor,
+    pub grid: RGBColor,
+    pub text: RGBColor,
+}
+
+/// Sizes the backing store to CSS size × devicePixelRatio and returns (css width, css
+/// height, ratio).
+pub fn fit_to_css(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
+    let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let rect = canvas.get_bounding_client_rect();
+    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+    let (bw, bh) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
+    if canvas.width() != bw {
+        canvas.set_width(bw);
+    }
+    if canvas.height() != bh {
+        canvas.set_height(bh);
+    }
+    (w, h, ratio)
+}
+
+fn hex(color: &str) -> RGBColor {
+    let c = color.trim_start_matches('#');
+    let p = |i: usize| u8::from_str_radix(c.get(i..i + 2).unwrap_or("80"), 16).unwrap_or(128);
+    RGBColor(p(0), p(2), p(4))
+}
+
+/// Paints the series, axes, grid and threshold lines.
+pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Result<(), String> {
+    let (_, _, ratio) = fit_to_css(canvas);
+    let px = |v: f64| (v * ratio).round() as i32;
+    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
+    let root = backend.into_drawing_area();
+    root.fill(&theme.background).map_err(|e| e.to_string())?;
+    let font = ("sans-serif", 11.0 * ratio).into_font().color(&theme.text);
+    let mut chart = ChartBuilder::on(&root)
+        .margin_top(px(MARGINS.top))
+        .margin_right(px(MARGINS.right))
+        .x_label_area_size(px(MARGINS.bottom))
+        .y_label_area_size(px(MARGINS.left))
+        .build_cartesian_2d(model.from_ms..model.to_ms, model.y_min..model.y_max)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_labels(model.y_ticks.len().max(2))
+        .y_label_formatter(&|v| crate::core::format::format_axis(*v, model.unit))
+        .y_label_style(font.clone())
+        .light_line_style(theme.grid.mix(0.0))
+        .bold_line_style(theme.grid.mix(0.6))
+        .axis_style(theme.grid)
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (t, label) in &model.x_ticks {
+        chart
+            .draw_series(std::iter::once(PathElement::new(vec![(*t, model.y_min), (*t, model.y_max)], theme.grid.mix(0.6))))
+            .map_err(|e| e.to_string())?;
+        let (x, y) = chart.backend_coord(&(*t, model.y_min));
+        root.draw_text(label, &font.pos(plotters::style::text_anchor::Pos::new(
+            plotters::style::text_anchor::HPos::Center,
+            plotters::style::text_anchor::VPos::Top,
+        )), (x, y + px(6.0)))
+        .map_err(|e| e.to_string())?;
+    }
+    for (value, kind) in &model.threshold_lines {
+        let color = if *kind == "fail" { RGBColor(213, 94, 0) } else { RGBColor(230, 159, 0) };
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(model.from_ms, *value), (model.to_ms, *value)],
+                color.stroke_width(ratio.round().max(1.0) as u32),
+            )))
+            .map_err(|e| e.to_string())?;
+    }
+    let stroke = (1.5 * ratio).round().max(1.0) as u32;
+    for s in model.series.iter().filter(|s| !s.hidden) {
+        let color = hex(s.color).stroke_width(stroke);
+        let mut segment: Vec<(i64, f64)> = Vec::new();
+        for (t, v) in s.times.iter().zip(&s.values) {
+            if v.is_finite() {
+                segment.push((*t, *v));
+            } else if !segment.is_empty() {
+                draw_segment(&mut chart, std::mem::take(&mut segment), color, stroke)?;
+            }
+        }
+        draw_segment(&mut chart, segment, color, stroke)?;
+    }
+    root.present().map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn draw_segment<DB: DrawingBackend>(
+    chart: &mut ChartContext<DB, Cartesian2d<plotters::coord::types::RangedCoordi64, plotters::coord::types::RangedCoordf64>>,
+    segment: Vec<(i64, f64)>,
+    style: ShapeStyle,
+    stroke: u32,
+) -> Result<(), String> {
+    match segment.len() {
+        0 => Ok(()),
+        1 => chart
+            .draw_series(std::iter::once(Circle::new(segment[0], stroke, style.filled())))
+            .map(|_| ())
+            .map_err(|e| e.to_string()),
+        _ => chart.draw_series(std::iter::once(PathElement::new(segment, style))).map(|_| ()).map_err(|e| e.to_string()),
+    }
+}
+
+/// Clears the overlay and draws a vertical crosshair at `x` and, while dragging, the
+/// selected band from `drag_from` to `x` (CSS pixels).
+pub fn draw_overlay(canvas: &HtmlCanvasElement, x: Option<f64>, drag_from: Option<f64>, color: &str) {
+    let (w, h, ratio) = fit_to_css(canvas);
+    let Some(ctx) = canvas
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| wasm_bindgen::JsCast::dyn_into::<CanvasRenderingContext2d>(c).ok())
+    else {
+        return;
+    };
+    ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0).ok();
+    ctx.clear_rect(0.0, 0.0, w, h);
+    let Some(x) = x else { return };
+    let x = x.clamp(MARGINS.left, w - MARGINS.right);
+    let bottom = h - MARGINS.bottom;
+    if let Some(from) = drag_from {
+        let from = from.clamp(MARGINS.left, w - MARGINS.right);
+        ctx.set_fill_style_str("rgba(86, 180, 233, 0.25)");
+        ctx.fill_rect(from.min(x), MARGINS.top, (x - from).abs(), bottom - MARGINS.top);
+    }
+    ctx.set_stroke_style_str(color);
+    ctx.set_line_width(1.0);
+    ctx.begin_path();
+    ctx.move_to(x.round() + 0.5, MARGINS.top);
+    ctx.line_to(x.round() + 0.5, bottom);
+    ctx.stroke();
+}

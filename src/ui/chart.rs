@@ -1,0 +1,163 @@
+//! The time-series chart: a canvas painted from `core::chart::ChartModel`, an overlay
+//! canvas for the crosshair and drag box, a DOM readout and a DOM legend (click to
+//! isolate a series). Dragging across the chart zooms the dashboard to that window.
+
+use super::state::use_app;
+use crate::core::chart::{build, ChartOptions};
+use crate::core::fetch_state::PanelFetch;
+use crate::core::spec::{TimeSpec, TimeseriesSpec};
+use crate::io::clock::local_offset_minutes;
+use crate::io::plot::{self, Theme};
+use leptos::html::Canvas;
+use leptos::prelude::*;
+use plotters::style::RGBColor;
+use std::collections::BTreeSet;
+
+fn theme() -> Theme {
+    let dark = web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .map(|m| m.matches())
+        .unwrap_or(false);
+    if dark {
+        Theme { background: RGBColor(24, 26, 31), grid: RGBColor(70, 74, 84), text: RGBColor(200, 204, 212) }
+    } else {
+        Theme { background: RGBColor(255, 255, 255), grid: RGBColor(214, 218, 224), text: RGBColor(60, 64, 72) }
+    }
+}
+
+#[component]
+pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoView {
+    let state = use_app();
+    let canvas = NodeRef::<Canvas>::new();
+    let overlay = NodeRef::<Canvas>::new();
+    let hidden = RwSignal::new(BTreeSet::<usize>::new());
+    let width = RwSignal::new(0.0f64);
+    let cursor = RwSignal::new(None::<f64>);
+    let drag_from = RwSignal::new(None::<f64>);
+
+    let measure = move || {
+        if let Some(c) = canvas.get_untracked() {
+            width.set(c.get_bounding_client_rect().width());
+        }
+    };
+    request_animation_frame(measure);
+    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || resize.remove());
+
+    let unit = spec.unit;
+    let thresholds = spec.thresholds;
+    let model = Memo::new(move |_| {
+        let w = width.get();
+        if w <= 0.0 {
+            return None;
+        }
+        let utc = state.utc.get();
+        let hidden = hidden.get();
+        fetch.with(|f| {
+            let (frames, range) = (f.frames.as_ref()?, f.data_range?);
+            let offset = if utc { 0 } else { local_offset_minutes(range.to_ms()) };
+            let opts = ChartOptions { unit, thresholds: thresholds.as_ref(), width_px: w as u32, hidden: &hidden, offset_minutes: offset };
+            Some(build(frames, range, &opts))
+        })
+    });
+
+    // Painting is the effect's only job: it pushes the model out to the canvas.
+    Effect::new(move |_| {
+        model.with(|m| {
+            if let (Some(m), Some(c)) = (m, canvas.get()) {
+                if let Err(e) = plot::draw(&c, m, &theme()) {
+                    web_sys::console::warn_1(&format!("Napkin could not draw a chart: {e}").into());
+                }
+            }
+        })
+    });
+    Effect::new(move |_| {
+        let (x, from) = (cursor.get(), drag_from.get());
+        if let Some(o) = overlay.get() {
+            plot::draw_overlay(&o, x, from, "rgba(128,128,128,0.9)");
+        }
+    });
+
+    let readout = move || {
+        let x = cursor.get()?;
+        model.with(|m| {
+            let m = m.as_ref()?;
+            let t = m.time_at(x, width.get_untracked());
+            Some((t, m.readout(t)))
+        })
+    };
+    let series_count = move || model.with(|m| m.as_ref().map(|m| m.series_count()).unwrap_or(0)).to_string();
+    let offset_x = |ev: &web_sys::MouseEvent| ev.offset_x() as f64;
+    let on_up = move |ev: web_sys::MouseEvent| {
+        let Some(from) = drag_from.get_untracked() else { return };
+        drag_from.set(None);
+        let to = offset_x(&ev);
+        if (to - from).abs() < 6.0 {
+            return;
+        }
+        let w = width.get_untracked();
+        let window = model.with_untracked(|m| m.as_ref().map(|m| (m.time_at(from.min(to), w), m.time_at(from.max(to), w))));
+        if let Some((a, b)) = window.filter(|(a, b)| a < b) {
+            state.set_time(TimeSpec::Absolute { from_ms: a, to_ms: b });
+        }
+    };
+
+    view! {
+        <div class="nk-chart">
+            <div class="nk-chart-area">
+                <canvas class="nk-chart-canvas" data-testid="chart" data-series=series_count node_ref=canvas></canvas>
+                <canvas class="nk-chart-overlay" node_ref=overlay
+                    on:mousemove=move |ev| cursor.set(Some(offset_x(&ev)))
+                    on:mouseleave=move |_| { cursor.set(None); drag_from.set(None); }
+                    on:mousedown=move |ev| drag_from.set(Some(offset_x(&ev)))
+                    on:mouseup=on_up></canvas>
+                <div class="nk-chart-zone">{move || model.with(|m| m.as_ref().map(|m| m.zone.clone()).unwrap_or_default())}</div>
+                <Show when=move || readout().is_some()>
+                    <div class="nk-readout" role="tooltip">
+                        {move || readout().map(|(t, rows)| {
+                            let utc = state.utc.get_untracked();
+                            let stamp = if utc {
+                                crate::core::time::format_rfc3339_utc(t)
+                            } else {
+                                crate::core::time::format_local(t, local_offset_minutes(t))
+                            };
+                            view! {
+                                <div class="nk-readout-time">{stamp}</div>
+                                {rows.into_iter().map(|(legend, color, value)| view! {
+                                    <div class="nk-readout-row">
+                                        <span class="nk-swatch" style=format!("background:{color}")></span>
+                                        <span class="nk-readout-name">{legend}</span>
+                                        <span class="nk-readout-value">{value}</span>
+                                    </div>
+                                }).collect_view()}
+                            }
+                        })}
+                    </div>
+                </Show>
+            </div>
+            <ul class="nk-legend">
+                {move || model.with(|m| m.as_ref().map(|m| m.series.iter().enumerate().map(|(i, s)| {
+                    let color = s.color;
+                    let legend = s.legend.clone();
+                    let off = s.hidden;
+                    view! {
+                        <li class="nk-legend-item" class:nk-legend-off=off>
+                            <button class="nk-legend-button" title="Click to show only this series; click again to show all"
+                                on:click=move |_| hidden.update(|h| {
+                                    let count = model.with_untracked(|m| m.as_ref().map(|m| m.series.len()).unwrap_or(0));
+                                    let isolated = h.len() + 1 == count && !h.contains(&i);
+                                    h.clear();
+                                    if !isolated {
+                                        h.extend((0..count).filter(|j| *j != i));
+                                    }
+                                })>
+                                <span class="nk-swatch" style=format!("background:{color}")></span>
+                                {legend}
+                            </button>
+                        </li>
+                    }
+                }).collect_view()))}
+            </ul>
+        </div>
+    }
+}

@@ -1,0 +1,64 @@
+//! Runs every panel's query plan when the dashboard, the range, the datasources or the
+//! refresh tick change, and records results in `AppState::fetches`. Panels never fetch:
+//! they read what this stores. Failed panels retry with backoff on their own.
+
+use super::state::AppState;
+use crate::core::datasource::Registry;
+use crate::core::plan::jobs_for;
+use crate::core::spec::{resolve_layout, Panel, GRID_COLUMNS};
+use crate::core::time::TimeRange;
+use crate::io::clock::now_ms;
+use crate::io::runner;
+use leptos::prelude::*;
+use std::time::Duration;
+
+/// Starts the fetch driver for the app.
+pub fn use_panel_fetcher(state: AppState) {
+    Effect::new(move |_| {
+        state.refresh_tick.track();
+        let range = state.range.get();
+        let Some(registry) = state.registry.get() else { return };
+        let (panels, layout) = state.dashboard.with(|d| (d.panels.clone(), resolve_layout(d)));
+        let page_px = web_sys::window()
+            .and_then(|w| w.inner_width().ok())
+            .and_then(|v| v.as_f64())
+            .unwrap_or(1280.0);
+        for panel in panels {
+            let cols = layout.iter().find(|l| l.panel == panel.id).map(|l| l.w).unwrap_or(GRID_COLUMNS);
+            let width = (page_px * cols as f64 / GRID_COLUMNS as f64).round().max(100.0) as u32;
+            fetch_panel(state, panel, range, registry.clone(), width);
+        }
+    });
+}
+
+fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Registry, width_px: u32) {
+    let id = panel.id.clone();
+    let Some(generation) = state.fetches.try_update(|m| m.entry(id.clone()).or_default().begin()) else { return };
+    leptos::task::spawn_local(async move {
+        let jobs = jobs_for(&panel.def, range, width_px);
+        let result = runner::run(&registry, &panel.datasource, &jobs).await;
+        let now = now_ms();
+        let retry = state
+            .fetches
+            .try_update(|m| {
+                let entry = m.entry(id.clone()).or_default();
+                let current = match result {
+                    Ok(frames) => entry.succeed(generation, frames, range, now),
+                    Err(message) => entry.fail(generation, message),
+                };
+                current.then(|| entry.retry_delay_ms()).flatten()
+            })
+            .flatten();
+        if let Some(delay) = retry {
+            set_timeout(
+                move || {
+                    let still_current = state.fetches.with_untracked(|m| m.get(&panel.id).map(|f| f.generation) == Some(generation));
+                    if still_current {
+                        fetch_panel(state, panel, range, registry, width_px);
+                    }
+                },
+                Duration::from_millis(delay as u64),
+            );
+        }
+    });
+}

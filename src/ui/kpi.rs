@@ -1,0 +1,43 @@
+//! The KPI tile: paints a `core::kpi::KpiView` (value, status in colour and shape, delta,
+//! sparkline). It computes nothing itself.
+
+use super::state::use_app;
+use crate::core::kpi::sparkline_points;
+use crate::core::spec::KpiSpec;
+use leptos::prelude::*;
+
+#[component]
+pub fn KpiTile(panel_id: String, spec: KpiSpec) -> impl IntoView {
+    let state = use_app();
+    let view_of = Memo::new(move |_| state.kpi_views.with(|m| m.get(&panel_id).cloned()));
+    let status = move || view_of.with(|v| v.as_ref().map(|v| v.status.as_str()).unwrap_or("unknown"));
+    let show_spark = spec.sparkline;
+    view! {
+        <div class=move || format!("nk-kpi nk-status-{}", status())>
+            <div class="nk-kpi-value"
+                data-testid="kpi-value"
+                data-value=move || view_of.with(|v| v.as_ref().and_then(|v| v.value).map(|x| x.to_string()).unwrap_or_default())
+                data-unit=spec.unit.as_str()
+                data-status=status>
+                <span class="nk-status-symbol" aria-hidden="true">
+                    {move || view_of.with(|v| v.as_ref().map(|v| v.status.symbol()).unwrap_or("?"))}
+                </span>
+                <span class="nk-kpi-number">{move || view_of.with(|v| v.as_ref().map(|v| v.text.clone()).unwrap_or_else(|| "…".into()))}</span>
+            </div>
+            <div class="nk-kpi-meta">
+                <span class="nk-kpi-status-word">
+                    {move || view_of.with(|v| v.as_ref().map(|v| if v.stale { format!("{} (stale)", v.status.label()) } else { v.status.label().to_string() }).unwrap_or_default())}
+                </span>
+                <span class=move || format!("nk-kpi-delta nk-tone-{}", view_of.with(|v| v.as_ref().map(|v| v.delta_tone).unwrap_or("neutral")))>
+                    {move || view_of.with(|v| v.as_ref().and_then(|v| v.delta.clone()).unwrap_or_default())}
+                </span>
+            </div>
+            <Show when=move || show_spark>
+                <svg class="nk-sparkline" viewBox="0 0 100 24" preserveAspectRatio="none" aria-hidden="true">
+                    <polyline points=move || view_of.with(|v| v.as_ref().map(|v| sparkline_points(&v.spark, 100.0, 24.0)).unwrap_or_default())/>
+                </svg>
+            </Show>
+            <p class="nk-kpi-note">{move || view_of.with(|v| v.as_ref().and_then(|v| v.note.clone()).unwrap_or_default())}</p>
+        </div>
+    }
+}

@@ -1,0 +1,79 @@
+//! The Share control: freezes the absolute range by default (or keeps it live on request),
+//! shows the link with its length and copies it.
+
+use super::state::use_app;
+use crate::core::link::encode_share;
+use crate::core::spec::TimeSpec;
+use crate::io::clipboard::{copy, CopyOutcome};
+use crate::io::clock::now_ms;
+use crate::io::url::base_url;
+use leptos::html::Input;
+use leptos::prelude::*;
+
+/// Chat tools and browsers that keep links intact up to this many characters.
+const CHAT_SAFE_LEN: usize = 2_000;
+
+#[component]
+pub fn ShareBox() -> impl IntoView {
+    let state = use_app();
+    let keep_live = RwSignal::new(false);
+    let shared_at = RwSignal::new(None::<i64>);
+    let copied = RwSignal::new(None::<CopyOutcome>);
+    let field = NodeRef::<Input>::new();
+    let link = Memo::new(move |_| {
+        let at = shared_at.get()?;
+        let mut d = state.dashboard.get();
+        if !keep_live.get() {
+            let range = crate::core::time::TimeRange::resolve(d.time, state.anchor_ms.get_untracked());
+            d.time = TimeSpec::Absolute { from_ms: range.from_ms(), to_ms: range.to_ms() };
+            d.as_of_ms = Some(d.as_of_ms.unwrap_or(at));
+        } else if let TimeSpec::Absolute { .. } = d.time {
+            let len_s = (state.range.get_untracked().duration_ms() / 1000).max(60) as u64;
+            d.time = TimeSpec::Relative { last_s: len_s };
+            d.as_of_ms = None;
+        }
+        Some(format!("{}#{}", base_url(), encode_share(&d)))
+    });
+    let share = move |_| {
+        shared_at.set(Some(now_ms()));
+        let Some(text) = link.get_untracked() else { return };
+        let input = field.get_untracked();
+        leptos::task::spawn_local(async move {
+            copied.set(Some(copy(&text, input).await));
+        });
+    };
+    let meter = move || {
+        link.with(|l| {
+            let len = l.as_ref().map(|l| l.chars().count()).unwrap_or(0);
+            if len <= CHAT_SAFE_LEN {
+                format!("{len} characters: fits chat tools")
+            } else {
+                format!("{len} characters: too long for some chat tools; remove panels or share fewer")
+            }
+        })
+    };
+    view! {
+        <div class="nk-share">
+            <button class="nk-button nk-button-primary" data-testid="share" on:click=share>"Share"</button>
+            <label class="nk-check" title="Share the relative range (e.g. last 1h) instead of freezing the current window">
+                <input type="checkbox" data-testid="share-live" prop:checked=keep_live
+                    on:change=move |ev| keep_live.set(event_target_checked(&ev))/>
+                "keep live"
+            </label>
+            <Show when=move || link.with(Option::is_some)>
+                <div class="nk-share-result">
+                    <input class="nk-input nk-share-link" data-testid="share-link" readonly=true node_ref=field
+                        aria-label="Share link" prop:value=move || link.get().unwrap_or_default()/>
+                    <span class="nk-share-length" data-testid="share-length">{meter}</span>
+                    <span class="nk-share-copied">
+                        {move || match copied.get() {
+                            Some(CopyOutcome::Copied) => "Copied to the clipboard.",
+                            Some(CopyOutcome::SelectedForManualCopy) => "Press Ctrl+C to copy the selected link.",
+                            None => "",
+                        }}
+                    </span>
+                </div>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,145 @@
+//! The app's shared state, provided as context and read with `use_app()`.
+//!
+//! Signals hold `core` values; derived values are `Memo`s. Actions that change the
+//! dashboard also say how the change enters the browser history.
+
+use crate::core::dashboards::shop_overview;
+use crate::core::datasource::Registry;
+use crate::core::fetch_state::PanelFetch;
+use crate::core::kpi::{kpi_view, KpiClock, KpiView};
+use crate::core::spec::PanelDef;
+use crate::core::spec::{Dashboard, TimeSpec};
+use crate::core::time::TimeRange;
+use crate::io::clock::now_ms;
+use crate::io::url::HistoryMode;
+use leptos::prelude::*;
+use std::collections::HashMap;
+
+/// Everything the components share.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub dashboard: RwSignal<Dashboard>,
+    /// The instant relative ranges end at; moves on every refresh.
+    pub anchor_ms: RwSignal<i64>,
+    /// A wall clock for ageing and staleness, ticking every few seconds.
+    pub clock_ms: RwSignal<i64>,
+    /// Bumped to re-run every panel's queries.
+    pub refresh_tick: RwSignal<u64>,
+    /// `None` until `datasources.json` has been read.
+    pub registry: RwSignal<Option<Registry>>,
+    pub config_notes: RwSignal<Vec<String>>,
+    pub link_error: RwSignal<Option<String>>,
+    pub link_warnings: RwSignal<Vec<String>>,
+    pub fetches: RwSignal<HashMap<String, PanelFetch>>,
+    /// Viewer preference: axes and inputs in UTC (true) or local time.
+    pub utc: RwSignal<bool>,
+    /// How the next dashboard change enters history; `None` means "do not write the URL".
+    pub next_history: StoredValue<Option<HistoryMode>>,
+    pub range: Memo<TimeRange>,
+    /// Every KPI tile's view, by panel id; the tiles and the banner both read it.
+    pub kpi_views: Memo<HashMap<String, KpiView>>,
+}
+
+/// The shared state from context.
+pub fn use_app() -> AppState {
+    expect_context::<AppState>()
+}
+
+impl AppState {
+    /// Creates the state around the first dashboard and provides it as context.
+    pub fn provide(initial: Dashboard) -> Self {
+        let dashboard = RwSignal::new(initial);
+        let anchor_ms = RwSignal::new(now_ms());
+        let range = Memo::new(move |_| TimeRange::resolve(dashboard.with(|d| d.time), anchor_ms.get()));
+        let clock_ms = RwSignal::new(now_ms());
+        let fetches: RwSignal<HashMap<String, PanelFetch>> = RwSignal::new(HashMap::new());
+        let kpi_views = Memo::new(move |_| {
+            let now = clock_ms.get();
+            fetches.with(|fetches| {
+                dashboard.with(|d| {
+                    d.panels
+                        .iter()
+                        .filter_map(|p| {
+                            let PanelDef::Kpi(spec) = &p.def else { return None };
+                            let fetch = fetches.get(&p.id);
+                            let frames = fetch.and_then(|f| f.frames.clone());
+                            let current = frames.as_ref().and_then(|f| f.first());
+                            let previous = frames.as_ref().and_then(|f| f.get(1));
+                            let clock = KpiClock {
+                                range: fetch.and_then(|f| f.data_range).unwrap_or_else(|| range.get_untracked()),
+                                step_ms: current.map(|f| f.step_ms).unwrap_or(15_000),
+                                fetched_at_ms: fetch.and_then(|f| f.fetched_at_ms),
+                                now_ms: now,
+                                refresh_s: d.refresh_s,
+                            };
+                            Some((p.id.clone(), kpi_view(spec, current, previous, clock)))
+                        })
+                        .collect()
+                })
+            })
+        });
+        let state = Self {
+            dashboard,
+            anchor_ms,
+            clock_ms,
+            refresh_tick: RwSignal::new(0),
+            registry: RwSignal::new(None),
+            config_notes: RwSignal::new(Vec::new()),
+            link_error: RwSignal::new(None),
+            link_warnings: RwSignal::new(Vec::new()),
+            fetches,
+            utc: RwSignal::new(true),
+            next_history: StoredValue::new(None),
+            range,
+            kpi_views,
+        };
+        provide_context(state);
+        state
+    }
+
+    /// Applies a user's change to the dashboard as a new history entry.
+    pub fn edit(&self, mode: HistoryMode, f: impl FnOnce(&mut Dashboard)) {
+        self.next_history.set_value(Some(mode));
+        self.dashboard.update(f);
+    }
+
+    /// Changes the time range; a relative range is anchored at now.
+    pub fn set_time(&self, time: TimeSpec) {
+        self.anchor_ms.set(now_ms());
+        self.edit(HistoryMode::Push, |d| {
+            d.time = time;
+            if matches!(time, TimeSpec::Relative { .. }) {
+                d.as_of_ms = None;
+            }
+        });
+    }
+
+    /// Leaves a frozen view: the same length of time, ending now.
+    pub fn go_live(&self) {
+        let len_s = (self.range.get_untracked().duration_ms() / 1000).max(60) as u64;
+        self.set_time(TimeSpec::Relative { last_s: len_s });
+    }
+
+    /// Re-runs every query now (relative ranges move to the current instant).
+    pub fn refresh_now(&self) {
+        let now = now_ms();
+        self.anchor_ms.set(now);
+        self.clock_ms.set(now);
+        self.refresh_tick.update(|t| *t += 1);
+    }
+
+    /// Replaces the dashboard with one read from the URL, without writing the URL back.
+    pub fn load_from_url(&self, dashboard: Dashboard) {
+        self.next_history.set_value(None);
+        self.anchor_ms.set(now_ms());
+        self.dashboard.set(dashboard);
+    }
+
+    /// Opens the built-in demo dashboard as a new history entry.
+    pub fn open_demo(&self) {
+        self.link_error.set(None);
+        self.link_warnings.set(Vec::new());
+        self.anchor_ms.set(now_ms());
+        self.edit(HistoryMode::Push, |d| *d = shop_overview());
+    }
+}
