@@ -14,6 +14,11 @@ pub fn install() {
 }
 
 fn show(detail: &str) {
+    // Only the first panic is worth showing: later ones are its echoes.
+    static SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if SHOWN.swap(true, std::sync::atomic::Ordering::Relaxed) {
+        return;
+    }
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(body) = document.body() else { return };
     let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();

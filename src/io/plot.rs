@@ -37,6 +37,12 @@ fn hex(color: &str) -> RGBColor {
     RGBColor(p(0), p(2), p(4))
 }
 
+/// The x coordinate handed to plotters: seconds since the start of the range, as `f64`.
+/// (Epoch milliseconds as `i64` overflow plotters' own tick arithmetic.)
+fn secs(model: &ChartModel, t: i64) -> f64 {
+    (t - model.from_ms) as f64 / 1000.0
+}
+
 /// Paints the series, axes, grid and threshold lines.
 pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Result<(), String> {
     let (_, _, ratio) = fit_to_css(canvas);
@@ -50,7 +56,7 @@ pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Re
         .margin_right(px(MARGINS.right))
         .x_label_area_size(px(MARGINS.bottom))
         .y_label_area_size(px(MARGINS.left))
-        .build_cartesian_2d(model.from_ms..model.to_ms, model.y_min..model.y_max)
+        .build_cartesian_2d(0.0..secs(model, model.to_ms), model.y_min..model.y_max)
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
@@ -66,9 +72,9 @@ pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Re
         .map_err(|e| e.to_string())?;
     for (t, label) in &model.x_ticks {
         chart
-            .draw_series(std::iter::once(PathElement::new(vec![(*t, model.y_min), (*t, model.y_max)], theme.grid.mix(0.6))))
+            .draw_series(std::iter::once(PathElement::new(vec![(secs(model, *t), model.y_min), (secs(model, *t), model.y_max)], theme.grid.mix(0.6))))
             .map_err(|e| e.to_string())?;
-        let (x, y) = chart.backend_coord(&(*t, model.y_min));
+        let (x, y) = chart.backend_coord(&(secs(model, *t), model.y_min));
         root.draw_text(label, &font.pos(plotters::style::text_anchor::Pos::new(
             plotters::style::text_anchor::HPos::Center,
             plotters::style::text_anchor::VPos::Top,
@@ -79,7 +85,7 @@ pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Re
         let color = if *kind == "fail" { RGBColor(213, 94, 0) } else { RGBColor(230, 159, 0) };
         chart
             .draw_series(std::iter::once(PathElement::new(
-                vec![(model.from_ms, *value), (model.to_ms, *value)],
+                vec![(0.0, *value), (secs(model, model.to_ms), *value)],
                 color.stroke_width(ratio.round().max(1.0) as u32),
             )))
             .map_err(|e| e.to_string())?;
@@ -87,10 +93,10 @@ pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Re
     let stroke = (1.5 * ratio).round().max(1.0) as u32;
     for s in model.series.iter().filter(|s| !s.hidden) {
         let color = hex(s.color).stroke_width(stroke);
-        let mut segment: Vec<(i64, f64)> = Vec::new();
+        let mut segment: Vec<(f64, f64)> = Vec::new();
         for (t, v) in s.times.iter().zip(&s.values) {
             if v.is_finite() {
-                segment.push((*t, *v));
+                segment.push((secs(model, *t), *v));
             } else if !segment.is_empty() {
                 draw_segment(&mut chart, std::mem::take(&mut segment), color, stroke)?;
             }
@@ -102,8 +108,8 @@ pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Re
 }
 
 fn draw_segment<DB: DrawingBackend>(
-    chart: &mut ChartContext<DB, Cartesian2d<plotters::coord::types::RangedCoordi64, plotters::coord::types::RangedCoordf64>>,
-    segment: Vec<(i64, f64)>,
+    chart: &mut ChartContext<DB, Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>>,
+    segment: Vec<(f64, f64)>,
     style: ShapeStyle,
     stroke: u32,
 ) -> Result<(), String> {

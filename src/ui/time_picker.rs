@@ -21,6 +21,8 @@ pub fn TimePicker() -> impl IntoView {
         })
     };
     let show = move |ms: i64| {
+        // Inputs show whole seconds; the range itself keeps its milliseconds.
+        let ms = ms.div_euclid(1000) * 1000;
         if state.utc.get() {
             format_rfc3339_utc(ms)
         } else {
