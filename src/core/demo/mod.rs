@@ -597,30 +597,4 @@ mod tests {
         assert!(label_values("nope", "service").is_empty());
         assert!(label_values(model::KAFKA_LAG, "service").is_empty());
     }
-
-    /// Cost of the heaviest realistic queries: 7 days at about 1,000 points. Run with
-    /// `cargo test --release --lib core::demo -- --nocapture cost` to read the timings.
-    #[test]
-    fn seven_day_queries_are_cheap() {
-        let to = T0;
-        let from = to - 7 * 86_400_000;
-        let step = 7 * 86_400_000 / 1000;
-        let sum = Query::Metric(sum_by(rate(model::REQUESTS_TOTAL, vec![]), &["service"]));
-        let quant = p99(vec![], &["service"]);
-        for (name, q) in [
-            ("sum by (service) (rate(requests))", &sum),
-            ("p99 by service", &quant),
-        ] {
-            let t = std::time::Instant::now();
-            let f = eval(q, from, to, step);
-            let took = t.elapsed();
-            println!(
-                "cost: {name}: {} series × {} points in {took:?}",
-                f.series.len(),
-                f.series[0].times.len()
-            );
-            assert!(f.series[0].values.iter().all(|v| v.is_finite()));
-            assert!(took.as_secs_f64() < 5.0, "{name} took {took:?}");
-        }
-    }
 }
