@@ -115,7 +115,7 @@ function snapshotInPage() {
   const linkError = q('[data-testid="link-error"]');
   const shareLink = q('[data-testid="share-link"]');
   return {
-    url: location.href,
+    url: location.href.length > 160 ? location.href.slice(0, 160) + '…' : location.href,
     panels,
     time: tr
       ? { from: tr.getAttribute('data-from'), to: tr.getAttribute('data-to'), live: tr.getAttribute('data-live') }
