@@ -30,3 +30,14 @@ fn demo_seven_days_at_a_thousand_points() {
         println!("demo {name}: {} series × {} points in {:?}", frame.series.len(), frame.series[0].times.len(), started.elapsed());
     }
 }
+
+#[test]
+#[ignore = "prints timings; run explicitly"]
+fn m4_a_million_points() {
+    let n = 1_000_000i64;
+    let times: Vec<i64> = (0..n).map(|i| i * 1000).collect();
+    let values: Vec<f64> = (0..n).map(|i| ((i as f64) * 0.001).sin()).collect();
+    let started = Instant::now();
+    let d = napkin::core::decimate::m4(&times, &values, 0, n * 1000, 1000);
+    println!("m4: 1,000,000 points -> {} points at 1000 px in {:?}", d.times.len(), started.elapsed());
+}
