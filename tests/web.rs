@@ -101,3 +101,103 @@ async fn hosts_are_isolated_and_unmount_cleans_up() {
     assert!(by_testid(&a, "who").is_none(), "dropping the handle unmounts the view");
     assert_eq!(text(&b, "who").as_deref(), Some("b"));
 }
+
+// ------------------------------------------------------------------- app component tests
+
+use napkin::core::dashboards::shop_overview;
+use napkin::core::frame::{Frame, Series};
+use napkin::core::time::TimeRange;
+use napkin::ui::banner::Banner;
+use napkin::ui::grid::Grid;
+use napkin::ui::notices::Notices;
+use napkin::ui::AppState;
+
+/// Records a successful fetch of one value for a panel, as the fetcher would.
+fn store_value(state: AppState, panel: &str, value: f64) {
+    let now = js_sys::Date::now() as i64;
+    let range = TimeRange::new(now - 3_600_000, now).unwrap();
+    let frame = Frame {
+        series: vec![Series { labels: vec![], times: vec![now - 15_000, now], values: vec![value, value] }],
+        step_ms: 15_000,
+        notices: vec![],
+    };
+    state.fetches.update(|m| {
+        let entry = m.entry(panel.to_string()).or_default();
+        let generation = entry.begin();
+        entry.succeed(generation, vec![frame.clone(), frame], range, now);
+    });
+}
+
+/// The `data-testid="panel"` element titled `title`.
+fn panel_titled(host: &web_sys::HtmlElement, title: &str) -> web_sys::Element {
+    host.query_selector(&format!("[data-testid=\"panel\"][data-title=\"{title}\"]")).unwrap().expect("panel present")
+}
+
+#[wasm_bindgen_test]
+async fn banner_is_unknown_until_tiles_have_data_and_fails_when_one_fails() {
+    let state = StoredValue::new(None::<AppState>);
+    let (host, _mounted) = mount(move || {
+        state.set_value(Some(AppState::provide(shop_overview())));
+        view! { <Banner/> }
+    });
+    tick().await;
+    assert_eq!(attr(&host, "overall-status", "data-status").as_deref(), Some("unknown"), "no data is never green");
+    let app = state.get_value().unwrap();
+    store_value(app, "rate", 150.0);
+    store_value(app, "errors", 9.1);
+    store_value(app, "p99", 0.2);
+    store_value(app, "slo", 99.9);
+    tick().await;
+    assert_eq!(attr(&host, "overall-status", "data-status").as_deref(), Some("fail"));
+    store_value(app, "errors", 0.2);
+    tick().await;
+    assert_eq!(attr(&host, "overall-status", "data-status").as_deref(), Some("ok"));
+    assert!(text(&host, "overall-status").unwrap().contains("go back to sleep"));
+}
+
+#[wasm_bindgen_test]
+async fn kpi_tile_shows_value_unit_and_status_and_errors_stay_in_their_panel() {
+    let state = StoredValue::new(None::<AppState>);
+    let (host, _mounted) = mount(move || {
+        state.set_value(Some(AppState::provide(shop_overview())));
+        view! { <Grid/> }
+    });
+    tick().await;
+    let app = state.get_value().unwrap();
+    store_value(app, "errors", 9.1);
+    app.fetches.update(|m| {
+        let entry = m.entry("p99".to_string()).or_default();
+        let generation = entry.begin();
+        entry.fail(generation, "The server answered HTTP 502.".into());
+    });
+    tick().await;
+    let errors = panel_titled(&host, "Error %");
+    assert_eq!(errors.get_attribute("data-state").as_deref(), Some("ok"));
+    let value = errors.query_selector("[data-testid=\"kpi-value\"]").unwrap().unwrap();
+    assert_eq!(value.get_attribute("data-value").as_deref(), Some("9.1"));
+    assert_eq!(value.get_attribute("data-unit").as_deref(), Some("percent"));
+    assert_eq!(value.get_attribute("data-status").as_deref(), Some("fail"));
+    assert!(value.text_content().unwrap().contains("9.1"));
+
+    let p99 = panel_titled(&host, "p99 latency");
+    assert_eq!(p99.get_attribute("data-state").as_deref(), Some("error"));
+    let message = p99.query_selector("[data-testid=\"panel-error\"]").unwrap().unwrap();
+    assert!(message.text_content().unwrap().contains("HTTP 502"));
+    assert!(errors.query_selector("[data-testid=\"panel-error\"]").unwrap().is_none());
+    assert_eq!(panel_titled(&host, "Request rate").get_attribute("data-state").as_deref(), Some("loading"));
+}
+
+#[wasm_bindgen_test]
+async fn link_errors_render_as_text_never_as_html() {
+    let state = StoredValue::new(None::<AppState>);
+    let (host, _mounted) = mount(move || {
+        let app = AppState::provide(shop_overview());
+        app.link_error.set(Some("<img src=x onerror=alert(1)><b>bold</b>".into()));
+        state.set_value(Some(app));
+        view! { <Notices/> }
+    });
+    tick().await;
+    let shown = by_testid(&host, "link-error").expect("link-error shown");
+    assert_eq!(shown.text_content().as_deref(), Some("<img src=x onerror=alert(1)><b>bold</b>"));
+    assert!(shown.query_selector("img, b").unwrap().is_none(), "no markup was injected");
+}

@@ -2,12 +2,12 @@
 //! every number, status, text and URL they show comes from a `core` function.
 
 mod app;
-mod banner;
+pub mod banner;
 mod chart;
 mod fetcher;
-mod grid;
-mod kpi;
-mod notices;
+pub mod grid;
+pub mod kpi;
+pub mod notices;
 mod share;
 mod state;
 mod time_picker;
