@@ -1,0 +1,237 @@
+//! Executes HTTP requests described by the core: fetch with a timeout that also covers
+//! reading the body, a size cap, at most a few concurrent requests per datasource, and one
+//! network request for identical requests in flight at the same time (shared by every
+//! panel waiting for it, aborted when the last of them stops waiting).
+
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, VecDeque};
+use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+/// Largest response body Napkin reads (32 MiB); larger answers are refused with a message.
+pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// Requests running at once against one datasource.
+pub const MAX_CONCURRENT: usize = 4;
+
+/// What the edge needs to know to send a request (built by the core).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Outgoing {
+    pub method: &'static str,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Option<String>,
+    pub content_type: Option<String>,
+}
+
+/// A response as bytes, for the core to parse.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawResponse {
+    pub status: u16,
+    pub content_type: Option<String>,
+    pub body: Vec<u8>,
+}
+
+type Outcome = Result<Rc<RawResponse>, String>;
+
+struct InFlight {
+    future: Shared<LocalBoxFuture<'static, Outcome>>,
+    controller: web_sys::AbortController,
+    waiters: Rc<Cell<usize>>,
+}
+
+thread_local! {
+    static IN_FLIGHT: RefCell<HashMap<Outgoing, InFlight>> = RefCell::new(HashMap::new());
+    static SLOTS: RefCell<HashMap<String, Slots>> = RefCell::new(HashMap::new());
+}
+
+/// Decrements the waiter count when a caller stops waiting; the last one aborts the fetch.
+struct Waiter {
+    key: Outgoing,
+    waiters: Rc<Cell<usize>>,
+    controller: web_sys::AbortController,
+}
+
+impl Drop for Waiter {
+    fn drop(&mut self) {
+        let left = self.waiters.get().saturating_sub(1);
+        self.waiters.set(left);
+        if left == 0 {
+            self.controller.abort();
+            IN_FLIGHT.with(|m| {
+                let mut m = m.borrow_mut();
+                if m.get(&self.key).is_some_and(|f| Rc::ptr_eq(&f.waiters, &self.waiters)) {
+                    m.remove(&self.key);
+                }
+            });
+        }
+    }
+}
+
+/// Sends `request` (or joins an identical one in flight) and returns the whole body.
+/// `pool` names the concurrency pool (the datasource name).
+pub async fn send(pool: &str, request: Outgoing, timeout_ms: u32) -> Outcome {
+    let (future, waiter) = IN_FLIGHT.with(|m| {
+        let mut m = m.borrow_mut();
+        let entry = m.entry(request.clone()).or_insert_with(|| {
+            let controller = web_sys::AbortController::new().expect("AbortController exists in every supported browser");
+            let future = execute(pool.to_string(), request.clone(), timeout_ms, controller.clone()).boxed_local().shared();
+            InFlight { future, controller, waiters: Rc::new(Cell::new(0)) }
+        });
+        entry.waiters.set(entry.waiters.get() + 1);
+        let waiter = Waiter { key: request.clone(), waiters: entry.waiters.clone(), controller: entry.controller.clone() };
+        (entry.future.clone(), waiter)
+    });
+    let outcome = future.await;
+    IN_FLIGHT.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.get(&request).is_some_and(|f| Rc::ptr_eq(&f.waiters, &waiter.waiters)) {
+            m.remove(&request);
+        }
+    });
+    // The request is complete, so dropping the waiter must not abort anything.
+    waiter.waiters.set(waiter.waiters.get() + 1);
+    drop(waiter);
+    outcome
+}
+
+async fn execute(pool: String, request: Outgoing, timeout_ms: u32, controller: web_sys::AbortController) -> Outcome {
+    let _slot = acquire(&pool).await;
+    let window = web_sys::window().ok_or("no browser window")?;
+    let timed_out = Rc::new(Cell::new(false));
+    let on_timeout = {
+        let controller = controller.clone();
+        let timed_out = timed_out.clone();
+        wasm_bindgen::closure::Closure::once(move || {
+            timed_out.set(true);
+            controller.abort();
+        })
+    };
+    let timer = window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), timeout_ms as i32)
+        .ok();
+    let result = fetch_bytes(&window, &request, &controller.signal()).await;
+    if let Some(id) = timer {
+        window.clear_timeout_with_handle(id);
+    }
+    drop(on_timeout);
+    result.map(Rc::new).map_err(|e| {
+        if timed_out.get() {
+            format!("No complete answer from {} within {:.1} s. The server may be overloaded or the query too expensive; narrow the time range or raise timeout_ms in datasources.json.", host_of(&request.url), timeout_ms as f64 / 1000.0)
+        } else {
+            e
+        }
+    })
+}
+
+async fn fetch_bytes(window: &web_sys::Window, request: &Outgoing, signal: &web_sys::AbortSignal) -> Result<RawResponse, String> {
+    let init = web_sys::RequestInit::new();
+    init.set_method(request.method);
+    init.set_signal(Some(signal));
+    let headers = web_sys::Headers::new().map_err(describe)?;
+    for (k, v) in &request.headers {
+        headers.set(k, v).map_err(describe)?;
+    }
+    if let Some(ct) = &request.content_type {
+        headers.set("Content-Type", ct).map_err(describe)?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
+    let unreachable = |e: JsValue| {
+        format!(
+            "Could not reach {} ({}). Check that the server is up, that the URL in datasources.json is right, and that it allows this page's origin (CORS).",
+            host_of(&request.url),
+            describe(e)
+        )
+    };
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(&request.url, &init))
+        .await
+        .map_err(unreachable)?
+        .unchecked_into();
+    let status = response.status();
+    let content_type = response.headers().get("content-type").ok().flatten();
+    let declared = response.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
+        return Err(too_large(declared.unwrap_or(0)));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?).await.map_err(unreachable)?;
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    if bytes.length() as usize > MAX_BODY_BYTES {
+        return Err(too_large(bytes.length() as usize));
+    }
+    Ok(RawResponse { status, content_type, body: bytes.to_vec() })
+}
+
+fn too_large(bytes: usize) -> String {
+    format!(
+        "The answer is too large ({:.1} MB; Napkin reads at most {} MB). Narrow the query: aggregate (sum by ...), filter labels, or shorten the time range.",
+        bytes as f64 / 1_048_576.0,
+        MAX_BODY_BYTES / 1_048_576
+    )
+}
+
+fn describe(e: JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown browser error".into())
+}
+
+fn host_of(url: &str) -> String {
+    url.split('?').next().unwrap_or(url).chars().take(120).collect()
+}
+
+// ------------------------------------------------------------------ concurrency slots
+
+#[derive(Default)]
+struct Slots {
+    active: usize,
+    waiting: VecDeque<js_sys::Function>,
+}
+
+/// Holds one of a pool's slots until dropped.
+struct Slot(String);
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        // Free the slot and wake every waiter; each re-checks, so a waiter that was
+        // cancelled meanwhile can never keep a slot.
+        let woken: Vec<js_sys::Function> = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let slots = s.entry(self.0.clone()).or_default();
+            slots.active = slots.active.saturating_sub(1);
+            slots.waiting.drain(..).collect()
+        });
+        for wake in woken {
+            let _ = wake.call0(&JsValue::NULL);
+        }
+    }
+}
+
+async fn acquire(pool: &str) -> Slot {
+    loop {
+        let wait = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let slots = s.entry(pool.to_string()).or_default();
+            if slots.active < MAX_CONCURRENT {
+                slots.active += 1;
+                None
+            } else {
+                let mut resolver = None;
+                let promise = js_sys::Promise::new(&mut |resolve, _| resolver = Some(resolve));
+                slots.waiting.extend(resolver);
+                Some(promise)
+            }
+        });
+        match wait {
+            None => return Slot(pool.to_string()),
+            Some(promise) => {
+                let _ = JsFuture::from(promise).await;
+            }
+        }
+    }
+}
