@@ -9,11 +9,26 @@ use crate::core::spec::{resolve_layout, Panel, GRID_COLUMNS};
 use crate::core::time::TimeRange;
 use crate::io::clock::now_ms;
 use crate::io::runner;
+use futures::future::{AbortHandle, Abortable};
 use leptos::prelude::*;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::time::Duration;
+
+thread_local! {
+    /// The running task of each panel; a new attempt aborts the previous one, which drops
+    /// its wait on any shared request (and so aborts the request if nobody else waits).
+    static RUNNING: RefCell<HashMap<String, AbortHandle>> = RefCell::new(HashMap::new());
+}
+
+/// Stops every panel's running task (used when the app unmounts).
+pub fn abort_all() {
+    RUNNING.with(|r| r.borrow_mut().drain().for_each(|(_, h)| h.abort()));
+}
 
 /// Starts the fetch driver for the app.
 pub fn use_panel_fetcher(state: AppState) {
+    on_cleanup(abort_all);
     Effect::new(move |_| {
         state.refresh_tick.track();
         let range = state.range.get();
@@ -34,7 +49,11 @@ pub fn use_panel_fetcher(state: AppState) {
 fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Registry, width_px: u32) {
     let id = panel.id.clone();
     let Some(generation) = state.fetches.try_update(|m| m.entry(id.clone()).or_default().begin()) else { return };
-    leptos::task::spawn_local(async move {
+    let (handle, registration) = AbortHandle::new_pair();
+    if let Some(previous) = RUNNING.with(|r| r.borrow_mut().insert(id.clone(), handle)) {
+        previous.abort();
+    }
+    let task = async move {
         let jobs = jobs_for(&panel.def, range, width_px);
         let result = runner::run(&registry, &panel.datasource, &jobs).await;
         let now = now_ms();
@@ -60,5 +79,8 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
                 Duration::from_millis(delay as u64),
             );
         }
+    };
+    leptos::task::spawn_local(async move {
+        let _ = Abortable::new(task, registration).await;
     });
 }
