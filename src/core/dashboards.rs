@@ -115,6 +115,7 @@ pub fn shop_overview() -> Dashboard {
         time: TimeSpec::Relative { last_s: 3600 },
         refresh_s: 10,
         as_of_ms: None,
+        variables: Vec::new(),
         panels,
         layout,
     }

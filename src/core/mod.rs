@@ -20,3 +20,4 @@ pub mod query;
 pub mod spec;
 pub mod status;
 pub mod time;
+pub mod vars;

@@ -145,6 +145,7 @@ pub fn shop_dashboard() -> Dashboard {
         time: TimeSpec::Absolute { from_ms: 1_767_225_600_000, to_ms: 1_767_229_200_000 },
         refresh_s: 0,
         as_of_ms: Some(1_767_229_200_000),
+        variables: Vec::new(),
         panels,
         layout,
     }
@@ -158,6 +159,7 @@ pub fn small_dashboard() -> Dashboard {
         time: TimeSpec::Relative { last_s: 900 },
         refresh_s: 30,
         as_of_ms: None,
+        variables: Vec::new(),
         panels: vec![
             panel("a", "Up", PanelDef::Kpi(KpiSpec {
                 query: Query::Metric(MetricQuery { metric: "up".into(), ..Default::default() }),

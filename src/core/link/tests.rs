@@ -365,7 +365,7 @@ fn dashboard() -> impl Strategy<Value = Dashboard> {
                 }
                 panels.push(Panel { id, title, datasource, def });
             }
-            Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, panels, layout }
+            Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, variables: Vec::new(), panels, layout }
         })
 }
 

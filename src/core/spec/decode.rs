@@ -61,7 +61,7 @@ pub fn decode_dashboard(value: Value) -> Result<(Dashboard, Vec<Warning>), Decod
     let version = read_version(&obj, &mut warnings);
     migrate(version, &mut obj, &mut warnings);
 
-    const KNOWN: [&str; 7] = ["version", "title", "time", "refresh_s", "as_of_ms", "panels", "layout"];
+    const KNOWN: [&str; 8] = ["version", "title", "time", "refresh_s", "as_of_ms", "variables", "panels", "layout"];
     for key in obj.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
         warnings.push(Warning::new(key.clone(), "this field is not part of the spec and was ignored"));
     }
@@ -95,10 +95,11 @@ pub fn decode_dashboard(value: Value) -> Result<(Dashboard, Vec<Warning>), Decod
             }
         },
     };
+    let variables = decode_variables(obj.remove("variables"), &mut warnings);
     let panels = decode_panels(obj.remove("panels"), &mut warnings);
     let layout = decode_layout(obj.remove("layout"), &panels, &mut warnings);
 
-    let dashboard = Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, panels, layout };
+    let dashboard = Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, variables, panels, layout };
     Ok((dashboard, warnings))
 }
 
@@ -188,6 +189,41 @@ fn decode_panels(value: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<Panel
         }
     }
     panels
+}
+
+/// Most variables a dashboard may have.
+const MAX_VARIABLES: usize = 20;
+
+fn decode_variables(value: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<Variable> {
+    let items = match value {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            warnings.push(Warning::new("variables", "the variables are not a list and were ignored"));
+            return Vec::new();
+        }
+    };
+    let mut out: Vec<Variable> = Vec::new();
+    for (i, item) in items.into_iter().enumerate().take(MAX_VARIABLES) {
+        let path = format!("variables[{i}]");
+        match serde_json::from_value::<Variable>(item) {
+            Ok(mut v) if is_variable_name(&v.name) && !out.iter().any(|o| o.name == v.name) => {
+                v.current.truncate(100);
+                out.push(v);
+            }
+            Ok(v) => warnings.push(Warning::new(path, format!("variable \"{}\" has an invalid or repeated name (letters, digits and _ only) and was skipped", v.name.chars().take(40).collect::<String>()))),
+            Err(e) => warnings.push(Warning::new(path, format!("could not be read and was skipped: {e}"))),
+        }
+    }
+    out
+}
+
+/// Variable names: a letter or `_`, then letters, digits or `_`, at most 40 characters.
+pub fn is_variable_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name.len() <= 40
 }
 
 fn panel_label(item: &Value, index: usize) -> String {

@@ -18,10 +18,46 @@ pub struct Dashboard {
     /// When the dashboard was shared frozen, the instant (epoch ms UTC) it was frozen.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of_ms: Option<i64>,
+    /// Dashboard variables (`$service`), used in queries and chosen from the top bar.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub variables: Vec<Variable>,
     pub panels: Vec<Panel>,
     /// Grid positions, by panel id. Panels missing here are placed automatically.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layout: Vec<LayoutItem>,
+}
+
+/// A dashboard variable: `$name` in queries stands for the selected value(s).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variable {
+    /// The name used in queries without the `$` (letters, digits, `_`).
+    pub name: String,
+    /// The label whose values are the options; defaults to `name`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Restricts the options to this metric's series.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metric: Option<String>,
+    /// Datasource to read options from; defaults to `demo`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub datasource: Option<String>,
+    /// Fixed options instead of label values.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub multi: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub include_all: bool,
+    /// The selection. Empty means "All" when `include_all`, else nothing selected yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub current: Vec<String>,
+}
+
+impl Variable {
+    /// The label the options come from.
+    pub fn label_name(&self) -> &str {
+        self.label.as_deref().unwrap_or(&self.name)
+    }
 }
 
 /// The dashboard's time range as the user chose it.
