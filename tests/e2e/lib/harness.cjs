@@ -28,9 +28,13 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
-/** Starts the server and the browser once per test file. */
-async function setup() {
-  const server = await startServer(DIST);
+/**
+ * Starts the server and the browser once per test file. `options` go to the server
+ * (`datasources`, `proxies`: see lib/server.cjs); `env.setDatasources(v)` overrides
+ * /datasources.json for the pages opened next (null restores the dist's file).
+ */
+async function setup(options = {}) {
+  const server = await startServer(DIST, options);
   let browser;
   try {
     // playwright-core creates and removes a fresh --user-data-dir itself.
@@ -48,6 +52,8 @@ async function setup() {
     server,
     browser,
     url: server.url,
+    setDatasources: server.setDatasources,
+    setProxy: server.setProxy,
     /** A new page in a NEW browser context (no shared storage), with error collection. */
     async newPage() {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
