@@ -5,6 +5,7 @@ pub mod clipboard;
 pub mod clock;
 pub mod config;
 pub mod http;
+pub mod options;
 pub mod plot;
 pub mod panic;
 pub mod runner;

@@ -8,6 +8,7 @@ use super::notices::Notices;
 use super::share::ShareBox;
 use super::state::AppState;
 use super::time_picker::{RefreshPicker, TimePicker, ZoneToggle};
+use super::variables::VariablesBar;
 use crate::core::dashboards::shop_overview;
 use crate::core::link::{decode_fragment, encode_share};
 use crate::core::spec::Dashboard;
@@ -102,6 +103,7 @@ pub fn App() -> impl IntoView {
                 <ZoneToggle/>
                 <ShareBox/>
             </header>
+            <VariablesBar/>
             <Notices/>
             <Banner/>
             <Grid/>

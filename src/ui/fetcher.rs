@@ -7,6 +7,7 @@ use crate::core::datasource::Registry;
 use crate::core::plan::jobs_for;
 use crate::core::spec::{resolve_layout, Panel, GRID_COLUMNS};
 use crate::core::time::TimeRange;
+use crate::core::vars::apply_to_panel;
 use crate::io::clock::now_ms;
 use crate::io::runner;
 use futures::future::{AbortHandle, Abortable};
@@ -33,7 +34,7 @@ pub fn use_panel_fetcher(state: AppState) {
         state.refresh_tick.track();
         let range = state.range.get();
         let Some(registry) = state.registry.get() else { return };
-        let (panels, layout) = state.dashboard.with(|d| (d.panels.clone(), resolve_layout(d)));
+        let (panels, layout, vars) = state.dashboard.with(|d| (d.panels.clone(), resolve_layout(d), d.variables.clone()));
         let page_px = web_sys::window()
             .and_then(|w| w.inner_width().ok())
             .and_then(|v| v.as_f64())
@@ -41,6 +42,7 @@ pub fn use_panel_fetcher(state: AppState) {
         for panel in panels {
             let cols = layout.iter().find(|l| l.panel == panel.id).map(|l| l.w).unwrap_or(GRID_COLUMNS);
             let width = (page_px * cols as f64 / GRID_COLUMNS as f64).round().max(100.0) as u32;
+            let panel = Panel { def: apply_to_panel(&panel.def, &vars), ..panel };
             fetch_panel(state, panel, range, registry.clone(), width);
         }
     });

@@ -11,6 +11,7 @@ pub mod notices;
 mod share;
 mod state;
 mod time_picker;
+mod variables;
 
 pub use app::App;
 pub use state::{use_app, AppState};

@@ -1,0 +1,132 @@
+//! The variable selectors in the top bar: one control per dashboard variable. Changing a
+//! selection edits the dashboard (so it travels in the link and in history).
+
+use super::state::use_app;
+use crate::core::spec::Variable;
+use crate::core::vars::ALL;
+use crate::io::options::variable_options;
+use crate::io::url::HistoryMode;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn VariablesBar() -> impl IntoView {
+    let state = use_app();
+    let vars = Memo::new(move |_| state.dashboard.with(|d| d.variables.clone()));
+    view! {
+        <Show when=move || vars.with(|v| !v.is_empty())>
+            <div class="nk-vars" data-testid="variables">
+                <For each=move || vars.get() key=|v| format!("{v:?}") let:var>
+                    <VariableSelect var=var/>
+                </For>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn VariableSelect(var: Variable) -> impl IntoView {
+    let state = use_app();
+    let name = var.name.clone();
+    let lookup = var.clone();
+    let options = LocalResource::new(move || {
+        let lookup = lookup.clone();
+        async move {
+            match state.registry.get() {
+                Some(registry) => variable_options(&registry, &lookup).await,
+                None => Ok(Vec::new()),
+            }
+        }
+    });
+    let current = StoredValue::new(var.current.clone());
+    let include_all = var.include_all;
+    let selected = move |value: &str| {
+        current.with_value(|c| c.iter().any(|x| x == value) || (c.is_empty() && value == ALL && include_all))
+    };
+    let multi = var.multi;
+    let on_change = {
+        let name = name.clone();
+        move |ev: leptos::ev::Event| {
+        let Some(select) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else { return };
+        let options = select.selected_options();
+        let mut chosen: Vec<String> = (0..options.length())
+            .filter_map(|i| options.item(i))
+            .filter_map(|el| el.get_attribute("value"))
+            .collect();
+        if chosen.iter().any(|c| c == ALL) {
+            chosen = vec![ALL.to_string()];
+        }
+        let name = name.clone();
+        state.edit(HistoryMode::Push, move |d| {
+            if let Some(v) = d.variables.iter_mut().find(|v| v.name == name) {
+                v.current = chosen;
+            }
+        });
+    }};
+    let label = format!("${}", var.name);
+    let var_name = StoredValue::new(var.name.clone());
+    let toggle = move |value: String| {
+        let name = var_name.get_value();
+        state.edit(HistoryMode::Push, move |d| {
+            if let Some(v) = d.variables.iter_mut().find(|v| v.name == name) {
+                v.current = toggled(&v.current, &value);
+            }
+        });
+    };
+    let chip = move |value: String, text: String| {
+        let on = selected(&value);
+        view! {
+            <button class="nk-chip" class:nk-chip-on=on aria-pressed=on.to_string() data-value=value.clone()
+                on:click=move |_| toggle(value.clone())>{text}</button>
+        }
+    };
+    if multi {
+        let aria = label.clone();
+        return view! {
+            <div class="nk-var" role="group" aria-label=aria data-testid="variable" data-name=var.name.clone()>
+                <span class="nk-var-name">{label}</span>
+                <Show when=move || include_all>{chip(ALL.to_string(), "All".to_string())}</Show>
+                <Transition fallback=|| view! { <span class="nk-muted">"Loading…"</span> }>
+                    {move || options.get().map(|result| match result {
+                        Ok(values) => values.into_iter().map(|v| chip(v.clone(), v)).collect_view().into_any(),
+                        Err(e) => view! { <span class="nk-inline-error">{e}</span> }.into_any(),
+                    })}
+                </Transition>
+            </div>
+        }
+        .into_any();
+    }
+    view! {
+        <label class="nk-var">
+            <span class="nk-var-name">{label}</span>
+            <select class="nk-select" data-testid="variable" data-name=var.name.clone() on:change=on_change>
+                <Show when=move || include_all>
+                    <option value=ALL selected=selected(ALL)>"All"</option>
+                </Show>
+                <Transition fallback=|| view! { <option disabled=true>"Loading…"</option> }>
+                    {move || options.get().map(|result| match result {
+                        Ok(values) => values.into_iter().map(|v| {
+                            let on = selected(&v);
+                            view! { <option value=v.clone() selected=on>{v.clone()}</option> }
+                        }).collect_view().into_any(),
+                        Err(e) => view! { <option disabled=true>{e}</option> }.into_any(),
+                    })}
+                </Transition>
+            </select>
+        </label>
+    }
+    .into_any()
+}
+
+/// The selection after clicking `value` in a multi-select: "All" clears the rest, a value
+/// toggles itself (and leaves "All").
+fn toggled(current: &[String], value: &str) -> Vec<String> {
+    if value == ALL {
+        return Vec::new();
+    }
+    let mut next: Vec<String> = current.iter().filter(|c| *c != ALL && *c != value).cloned().collect();
+    if !current.iter().any(|c| c == value) {
+        next.push(value.to_string());
+    }
+    next
+}
