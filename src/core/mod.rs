@@ -16,6 +16,7 @@ pub mod frame;
 pub mod kpi;
 pub mod link;
 pub mod plan;
+pub mod prom;
 pub mod query;
 pub mod spec;
 pub mod status;
