@@ -13,6 +13,7 @@ pub mod fetch_state;
 pub mod demo;
 pub mod format;
 pub mod frame;
+pub mod health;
 pub mod kpi;
 pub mod link;
 pub mod plan;

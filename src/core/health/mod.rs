@@ -1,0 +1,48 @@
+//! Health status grids (issue #5), the pure part: parsing every common health format into
+//! one model, the strict traffic-light rules, freshness, per-cell history and the grid's
+//! view model, plus health from the demo shop and from Prometheus `up` series.
+//!
+//! Nothing here may read a clock, do IO or name a browser crate: the edge fetches, passes
+//! the status code, content type, body bytes and `now_ms`, and gets values back.
+//!
+//! Layout: `state.rs` (the four states), `model.rs` (checks, probe results, formats, reason
+//! codes), `words.rs` (the status-word table), `transport.rs` (HTTP code rules),
+//! `error.rs` (why a body was unreadable), `json.rs` (decoder helpers), one decoder per
+//! format (`list.rs`, `ietf.rs`, `spring.rs`, `k8s.rs`, `gatus.rs`), `parse.rs` (format
+//! choice), `assemble.rs` (overall verdict and the service's own cell), `freshness.rs`,
+//! `history.rs`, `grid.rs`, `demo.rs` and `prometheus.rs`.
+
+mod assemble;
+mod demo;
+mod error;
+mod freshness;
+mod gatus;
+mod grid;
+mod history;
+mod ietf;
+mod json;
+mod k8s;
+mod list;
+mod model;
+mod parse;
+mod prometheus;
+mod spring;
+mod state;
+mod transport;
+mod words;
+
+#[cfg(test)]
+mod parse_tests;
+
+pub use assemble::MAX_CHECKS;
+pub use demo::{demo_probe, demo_services, DEMO_TICK_MS};
+pub use error::BodyError;
+pub use freshness::{displayed, freshness_window_s, is_fresh, DEFAULT_FRESHNESS_S};
+pub use grid::{Cell, Grid, Latest, Row};
+pub use history::{History, HistoryBook, FLAP_CHANGES, FLAP_WINDOW, HISTORY_LEN};
+pub use model::{reason, Check, Format, ProbeResult, CORS_HINT, SELF_CHECK};
+pub use parse::parse;
+pub use prometheus::{checks_from_frame, probe_from_frame, probes_by_label};
+pub use state::HealthState;
+pub use transport::http_verdict;
+pub use words::{meaning, Meaning};
