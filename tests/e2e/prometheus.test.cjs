@@ -274,10 +274,12 @@ function suite() {
     const dash = spec(
       'E2E Prometheus',
       [
-        kpi('rate', 'Prom request rate', 'prom', RATE, 'req_per_sec'),
+        // Means for the two rates compared below (the last point depends on the KPI's step,
+        // which sets the structured query's automatic window); the default `last` elsewhere.
+        kpi('rate', 'Prom request rate', 'prom', RATE, 'req_per_sec', 'mean'),
         kpi('err', 'Prom error %', 'prom', ERROR_PCT, 'percent'),
         kpi('p99', 'Prom p99 latency', 'prom', P99, 'seconds'),
-        kpi('pq', 'Prom PromQL rate', 'prom', promql('sum(rate(shop_http_requests_total[1m]))'), 'req_per_sec'),
+        kpi('pq', 'Prom PromQL rate', 'prom', promql('sum(rate(shop_http_requests_total[1m]))'), 'req_per_sec', 'mean'),
         timeseries('by_service', 'Prom requests by service', 'prom', [RATE_BY_SERVICE], 'req_per_sec'),
         timeseries('pq_chart', 'Prom PromQL chart', 'prom', [promql('sum(rate(shop_http_requests_total[1m]))')], 'req_per_sec'),
       ],
