@@ -23,7 +23,6 @@ pub struct Outgoing {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
-    pub content_type: Option<String>,
 }
 
 /// A response as bytes, for the core to parse.
@@ -133,9 +132,6 @@ async fn fetch_bytes(window: &web_sys::Window, request: &Outgoing, signal: &web_
     let headers = web_sys::Headers::new().map_err(describe)?;
     for (k, v) in &request.headers {
         headers.set(k, v).map_err(describe)?;
-    }
-    if let Some(ct) = &request.content_type {
-        headers.set("Content-Type", ct).map_err(describe)?;
     }
     init.set_headers(&headers);
     if let Some(body) = &request.body {

@@ -4,7 +4,9 @@
 //! with their issues. Between jobs the task yields to the browser so that a long plan
 //! never blocks the page in one piece.
 
-use crate::core::datasource::{DatasourceKind, LookupError, Registry};
+use crate::core::datasource::{Datasource, DatasourceKind, LookupError, Registry};
+use crate::core::prom;
+use crate::io::http;
 use crate::core::demo;
 use crate::core::frame::Frame;
 use crate::core::plan::QueryJob;
@@ -17,6 +19,7 @@ pub async fn run(registry: &Registry, datasource: &str, jobs: &[QueryJob]) -> Re
         yield_to_browser().await;
         let frame = match ds.kind {
             DatasourceKind::Demo => demo::evaluate(&job.query, job.range, job.step_ms, demo::DEFAULT_SEED).map_err(|e| e.to_string())?,
+            DatasourceKind::Prometheus => prometheus(ds, job).await?,
             other => {
                 return Err(LookupError::Unsupported { name: ds.name.clone(), kind: other.as_str() }.to_string());
             }
@@ -24,6 +27,35 @@ pub async fn run(registry: &Registry, datasource: &str, jobs: &[QueryJob]) -> Re
         frames.push(frame);
     }
     Ok(frames)
+}
+
+/// Runs one job against a Prometheus-API datasource: compile, send, parse.
+async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
+    let window_s = (job.step_ms / 1000).max(60) as u64;
+    let promql = prom::compile(&job.query, window_s).map_err(|e| e.to_string())?;
+    let mut request = prom::query_range(&ds.url, &promql, job.range, job.step_ms, Some(ds.timeout_ms()), None);
+    if is_same_origin(&ds.url) {
+        // Configured headers (e.g. a tenant id) only go to a same-origin proxy; a direct
+        // request to another origin stays "simple" so CORS never needs a preflight.
+        request = request.with_headers(&ds.headers);
+    }
+    let outgoing = http::Outgoing {
+        method: match request.method {
+            prom::Method::Get => "GET",
+            prom::Method::Post => "POST",
+        },
+        url: request.url,
+        headers: request.headers,
+        body: request.body,
+    };
+    let raw = http::send(&ds.name, outgoing, ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
+    prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms)
+        .map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))
+}
+
+/// Whether a datasource URL points at this page's own origin (a relative path).
+fn is_same_origin(url: &str) -> bool {
+    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// Lets the browser paint and handle input before the next piece of work.
