@@ -8,6 +8,7 @@ pub mod banner;
 pub mod chart;
 pub mod dashboards;
 pub mod datasource;
+pub mod editor;
 pub mod decimate;
 pub mod fetch_state;
 pub mod demo;

@@ -9,4 +9,5 @@ pub mod options;
 pub mod plot;
 pub mod panic;
 pub mod runner;
+pub mod suggest;
 pub mod url;

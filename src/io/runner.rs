@@ -39,7 +39,14 @@ async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
         // request to another origin stays "simple" so CORS never needs a preflight.
         request = request.with_headers(&ds.headers);
     }
-    let outgoing = http::Outgoing {
+    let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
+    prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms)
+        .map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))
+}
+
+/// The edge's form of a request the Prometheus core built.
+pub fn outgoing(request: prom::HttpRequest) -> http::Outgoing {
+    http::Outgoing {
         method: match request.method {
             prom::Method::Get => "GET",
             prom::Method::Post => "POST",
@@ -47,10 +54,7 @@ async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
         url: request.url,
         headers: request.headers,
         body: request.body,
-    };
-    let raw = http::send(&ds.name, outgoing, ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
-    prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms)
-        .map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))
+    }
 }
 
 /// Whether a datasource URL points at this page's own origin (a relative path).

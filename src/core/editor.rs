@@ -1,0 +1,369 @@
+//! The panel editor's model: a draft of one panel held as the strings the form shows,
+//! converted to and from a `Panel`, with validation messages a person can act on.
+//!
+//! The editor component binds inputs to these fields and calls `to_panel`; all parsing and
+//! checking happens here. Pure: no IO.
+
+use crate::core::query::{Agg, MatchOp, Matcher, MetricQuery, PromqlQuery, Query, RangeFn};
+use crate::core::spec::{Direction, KpiSpec, Panel, PanelDef, Reduce, Thresholds, TimeseriesSpec, Unit};
+
+/// How the query is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryMode {
+    /// The structured builder (works on demo and Prometheus).
+    Builder,
+    /// Raw PromQL (Prometheus-API datasources only).
+    Code,
+    /// A query the builder cannot show (e.g. a ratio); kept as it is unless replaced.
+    Kept,
+}
+
+/// One matcher row as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MatcherDraft {
+    pub label: String,
+    /// `=`, `!=`, `=~` or `!~`.
+    pub op: String,
+    pub value: String,
+}
+
+/// A panel being edited, as the form's strings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PanelDraft {
+    pub id: String,
+    pub title: String,
+    /// `kpi` or `timeseries`.
+    pub kind: String,
+    pub datasource: String,
+    pub mode: QueryMode,
+    pub metric: String,
+    pub matchers: Vec<MatcherDraft>,
+    /// ``, `rate` or `increase`.
+    pub range_fn: String,
+    /// ``, `sum`, `avg`, `min`, `max` or `count`.
+    pub agg: String,
+    /// Comma-separated grouping labels.
+    pub by: String,
+    /// `` or a quantile such as `0.99`.
+    pub quantile: String,
+    pub promql: String,
+    pub kept: Option<Query>,
+    /// Queries after the first of a chart, kept unchanged.
+    pub extra_queries: Vec<Query>,
+    pub unit: Unit,
+    pub reduce: Reduce,
+    /// ``, `above` or `below`.
+    pub direction: String,
+    pub warn: String,
+    pub fail: String,
+}
+
+impl PanelDraft {
+    /// A new KPI on `datasource` with a sensible starting query.
+    pub fn new(id: String, datasource: String) -> Self {
+        Self {
+            id,
+            title: "New panel".into(),
+            kind: "timeseries".into(),
+            datasource,
+            mode: QueryMode::Builder,
+            metric: String::new(),
+            matchers: Vec::new(),
+            range_fn: "rate".into(),
+            agg: "sum".into(),
+            by: String::new(),
+            quantile: String::new(),
+            promql: String::new(),
+            kept: None,
+            extra_queries: Vec::new(),
+            unit: Unit::None,
+            reduce: Reduce::Last,
+            direction: String::new(),
+            warn: String::new(),
+            fail: String::new(),
+        }
+    }
+
+    /// The draft of an existing panel.
+    pub fn from_panel(panel: &Panel) -> Self {
+        let mut d = Self::new(panel.id.clone(), panel.datasource.clone());
+        d.title = panel.title.clone();
+        let (query, unit, thresholds) = match &panel.def {
+            PanelDef::Kpi(k) => {
+                d.kind = "kpi".into();
+                d.reduce = k.reduce;
+                (Some(k.query.clone()), k.unit, k.thresholds)
+            }
+            PanelDef::Timeseries(t) => {
+                d.kind = "timeseries".into();
+                d.extra_queries = t.queries.iter().skip(1).cloned().collect();
+                (t.queries.first().cloned(), t.unit, t.thresholds)
+            }
+            other => {
+                d.kind = other.kind().into();
+                (None, Unit::None, None)
+            }
+        };
+        d.unit = unit;
+        if let Some(t) = thresholds {
+            d.direction = match t.direction {
+                Direction::Above => "above".into(),
+                Direction::Below => "below".into(),
+            };
+            d.warn = t.warn.map(|v| v.to_string()).unwrap_or_default();
+            d.fail = t.fail.map(|v| v.to_string()).unwrap_or_default();
+        }
+        match query {
+            Some(Query::Metric(m)) => d.set_builder(&m),
+            Some(Query::Promql(p)) => {
+                d.mode = QueryMode::Code;
+                d.promql = p.expr;
+            }
+            Some(other) => {
+                d.mode = QueryMode::Kept;
+                d.kept = Some(other);
+            }
+            None => {}
+        }
+        d
+    }
+
+    fn set_builder(&mut self, m: &MetricQuery) {
+        self.mode = QueryMode::Builder;
+        self.metric = m.metric.clone();
+        self.matchers = m.matchers.iter().map(|x| MatcherDraft { label: x.label.clone(), op: x.op.as_str().into(), value: x.value.clone() }).collect();
+        self.range_fn = match m.range_fn {
+            Some(RangeFn::Rate) => "rate",
+            Some(RangeFn::Increase) => "increase",
+            None => "",
+        }
+        .into();
+        self.agg = m.agg.map(agg_name).unwrap_or("").into();
+        self.by = m.by.join(", ");
+        self.quantile = m.quantile.map(|q| q.to_string()).unwrap_or_default();
+    }
+
+    /// The structured query the builder fields describe.
+    pub fn builder_query(&self) -> Result<MetricQuery, Vec<String>> {
+        let mut problems = Vec::new();
+        let metric = self.metric.trim().to_string();
+        if metric.is_empty() {
+            problems.push("Pick a metric.".to_string());
+        }
+        let mut matchers = Vec::new();
+        for (i, m) in self.matchers.iter().enumerate() {
+            if m.label.trim().is_empty() && m.value.is_empty() {
+                continue;
+            }
+            let op = match m.op.as_str() {
+                "=" | "" => MatchOp::Eq,
+                "!=" => MatchOp::Ne,
+                "=~" => MatchOp::Re,
+                "!~" => MatchOp::Nre,
+                other => {
+                    problems.push(format!("Filter {}: unknown operator \"{other}\".", i + 1));
+                    continue;
+                }
+            };
+            if m.label.trim().is_empty() {
+                problems.push(format!("Filter {}: choose a label.", i + 1));
+                continue;
+            }
+            matchers.push(Matcher { label: m.label.trim().into(), op, value: m.value.clone() });
+        }
+        let range_fn = match self.range_fn.as_str() {
+            "" => None,
+            "rate" => Some(RangeFn::Rate),
+            "increase" => Some(RangeFn::Increase),
+            other => {
+                problems.push(format!("Unknown function \"{other}\"."));
+                None
+            }
+        };
+        let agg = match self.agg.as_str() {
+            "" => None,
+            "sum" => Some(Agg::Sum),
+            "avg" => Some(Agg::Avg),
+            "min" => Some(Agg::Min),
+            "max" => Some(Agg::Max),
+            "count" => Some(Agg::Count),
+            other => {
+                problems.push(format!("Unknown aggregation \"{other}\"."));
+                None
+            }
+        };
+        let by: Vec<String> = self.by.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        let quantile = match self.quantile.trim() {
+            "" => None,
+            q => match q.parse::<f64>() {
+                Ok(v) if v > 0.0 && v < 1.0 => Some(v),
+                _ => {
+                    problems.push(format!("The quantile must be a number between 0 and 1 (such as 0.99), not \"{q}\"."));
+                    None
+                }
+            },
+        };
+        if problems.is_empty() {
+            Ok(MetricQuery { metric, matchers, range_fn, window_s: None, agg, by, quantile })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The query the draft describes in its current mode.
+    pub fn query(&self) -> Result<Query, Vec<String>> {
+        match self.mode {
+            QueryMode::Builder => self.builder_query().map(Query::Metric),
+            QueryMode::Code if self.promql.trim().is_empty() => Err(vec!["Type a PromQL expression.".into()]),
+            QueryMode::Code => Ok(Query::Promql(PromqlQuery { expr: self.promql.trim().into() })),
+            QueryMode::Kept => self.kept.clone().ok_or_else(|| vec!["This panel has no query.".into()]),
+        }
+    }
+
+    /// The thresholds the draft describes.
+    pub fn thresholds(&self) -> Result<Option<Thresholds>, Vec<String>> {
+        let direction = match self.direction.as_str() {
+            "" => return Ok(None),
+            "above" => Direction::Above,
+            "below" => Direction::Below,
+            other => return Err(vec![format!("Unknown threshold direction \"{other}\".")]),
+        };
+        let num = |name: &str, s: &str| -> Result<Option<f64>, String> {
+            match s.trim() {
+                "" => Ok(None),
+                t => t.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some).ok_or(format!("The {name} threshold must be a number, not \"{t}\".")),
+            }
+        };
+        let (warn, fail) = (num("warning", &self.warn), num("failing", &self.fail));
+        let problems: Vec<String> = [&warn, &fail].iter().filter_map(|r| r.as_ref().err().cloned()).collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let (warn, fail) = (warn.unwrap_or(None), fail.unwrap_or(None));
+        if warn.is_none() && fail.is_none() {
+            return Err(vec!["Give a warning or a failing threshold, or choose no thresholds.".into()]);
+        }
+        if let (Some(w), Some(f)) = (warn, fail) {
+            let ordered = match direction {
+                Direction::Above => w <= f,
+                Direction::Below => w >= f,
+            };
+            if !ordered {
+                return Err(vec![match direction {
+                    Direction::Above => "When higher is worse, the warning threshold must not be above the failing one.".into(),
+                    Direction::Below => "When lower is worse, the warning threshold must not be below the failing one.".into(),
+                }]);
+            }
+        }
+        Ok(Some(Thresholds { direction, warn, fail }))
+    }
+
+    /// The finished panel, or every problem that stops it.
+    pub fn to_panel(&self) -> Result<Panel, Vec<String>> {
+        let mut problems = Vec::new();
+        if self.title.trim().is_empty() {
+            problems.push("Give the panel a title.".to_string());
+        }
+        let query = self.query().map_err(|p| problems.extend(p)).ok();
+        let thresholds = self.thresholds().map_err(|p| problems.extend(p)).ok().flatten();
+        let def = match (self.kind.as_str(), query) {
+            ("kpi", Some(query)) => Some(PanelDef::Kpi(KpiSpec { query, unit: self.unit, reduce: self.reduce, thresholds, decimals: None, sparkline: true })),
+            ("timeseries", Some(query)) => {
+                let mut queries = vec![query];
+                queries.extend(self.extra_queries.iter().cloned());
+                Some(PanelDef::Timeseries(TimeseriesSpec { queries, unit: self.unit, thresholds }))
+            }
+            ("kpi" | "timeseries", None) => None,
+            (other, _) => {
+                problems.push(format!("The editor cannot build {other} panels yet."));
+                None
+            }
+        };
+        match def {
+            Some(def) if problems.is_empty() => Ok(Panel { id: self.id.clone(), title: self.title.trim().into(), datasource: self.datasource.clone(), def }),
+            _ => Err(problems),
+        }
+    }
+}
+
+fn agg_name(a: Agg) -> &'static str {
+    match a {
+        Agg::Sum => "sum",
+        Agg::Avg => "avg",
+        Agg::Min => "min",
+        Agg::Max => "max",
+        Agg::Count => "count",
+    }
+}
+
+/// A panel id not used by `existing`, e.g. `p9`.
+pub fn fresh_id<'a>(existing: impl IntoIterator<Item = &'a str> + Clone) -> String {
+    (1..).map(|n| format!("p{n}")).find(|id| !existing.clone().into_iter().any(|e| e == id)).expect("unbounded")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::dashboards::shop_overview;
+
+    #[test]
+    fn every_shop_panel_round_trips_through_a_draft() {
+        for panel in shop_overview().panels {
+            let back = PanelDraft::from_panel(&panel).to_panel().unwrap();
+            assert_eq!(back, panel, "{}", panel.title);
+        }
+    }
+
+    #[test]
+    fn builder_fields_make_a_structured_query() {
+        let mut d = PanelDraft::new("p1".into(), "demo".into());
+        d.metric = "shop_http_requests_total".into();
+        d.matchers = vec![MatcherDraft { label: "status".into(), op: "=~".into(), value: "5..".into() }, MatcherDraft::default()];
+        d.by = "service, endpoint".into();
+        let Query::Metric(q) = d.query().unwrap() else { panic!("metric expected") };
+        assert_eq!(q.matchers, vec![Matcher::re("status", "5..")]);
+        assert_eq!(q.by, vec!["service", "endpoint"]);
+        assert_eq!(q.agg, Some(Agg::Sum));
+    }
+
+    #[test]
+    fn problems_are_listed_in_words() {
+        let mut d = PanelDraft::new("p1".into(), "demo".into());
+        d.title = " ".into();
+        d.quantile = "99".into();
+        d.direction = "above".into();
+        d.warn = "x".into();
+        let problems = d.to_panel().unwrap_err();
+        assert!(problems.iter().any(|p| p.contains("title")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("metric")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("between 0 and 1")), "{problems:?}");
+        assert!(problems.iter().any(|p| p.contains("must be a number")), "{problems:?}");
+    }
+
+    #[test]
+    fn thresholds_must_be_ordered_for_their_direction() {
+        let mut d = PanelDraft::new("p1".into(), "demo".into());
+        d.direction = "below".into();
+        d.warn = "90".into();
+        d.fail = "95".into();
+        assert!(d.thresholds().is_err());
+        d.fail = "80".into();
+        assert_eq!(d.thresholds().unwrap().unwrap().fail, Some(80.0));
+    }
+
+    #[test]
+    fn code_mode_keeps_promql_and_ratio_is_kept() {
+        let mut d = PanelDraft::new("p1".into(), "prom".into());
+        d.mode = QueryMode::Code;
+        d.promql = " up ".into();
+        assert_eq!(d.query().unwrap(), Query::Promql(PromqlQuery { expr: "up".into() }));
+        let ratio = shop_overview().panels.into_iter().find(|p| p.id == "errors").unwrap();
+        assert_eq!(PanelDraft::from_panel(&ratio).mode, QueryMode::Kept);
+    }
+
+    #[test]
+    fn fresh_ids_skip_used_ones() {
+        assert_eq!(fresh_id(["p1", "p2", "rate"]), "p3");
+        assert_eq!(fresh_id([] as [&str; 0]), "p1");
+    }
+}
