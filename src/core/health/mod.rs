@@ -29,6 +29,7 @@ mod prometheus;
 mod spring;
 mod state;
 mod transport;
+mod view;
 mod words;
 
 #[cfg(test)]
@@ -45,4 +46,9 @@ pub use parse::parse;
 pub use prometheus::{checks_from_frame, probe_from_frame, probes_by_label};
 pub use state::HealthState;
 pub use transport::http_verdict;
+pub use view::{
+    detail, grid_view, jittered_ms, panel_health, plan_panel, poll_interval_s, resolve_url, symbol, to_status,
+    unlisted_probe, word, CellView, Detail, GridView, HealthData, PanelHealth, PanelPlan, Polled, RawAnswer, RowView,
+    Target, DEFAULT_POLL_S, EXCERPT_BYTES, STRIP_LEN,
+};
 pub use words::{meaning, Meaning};
