@@ -2,6 +2,7 @@
 //! keeps the URL in step with the dashboard, and lays out the page.
 
 use super::banner::Banner;
+use super::editor::PanelEditor;
 use super::fetcher::use_panel_fetcher;
 use super::grid::Grid;
 use super::notices::Notices;
@@ -101,12 +102,17 @@ pub fn App() -> impl IntoView {
                 <TimePicker/>
                 <RefreshPicker/>
                 <ZoneToggle/>
+                <button class="nk-button" data-testid="add-panel" on:click=move |_| {
+                    let id = state.dashboard.with_untracked(|d| crate::core::editor::fresh_id(d.panels.iter().map(|p| p.id.as_str())));
+                    state.editing.set(Some(crate::core::editor::PanelDraft::new(id, crate::core::datasource::DEMO.into())));
+                }>"+ Add panel"</button>
                 <ShareBox/>
             </header>
             <VariablesBar/>
             <Notices/>
             <Banner/>
             <Grid/>
+            <PanelEditor/>
         </div>
     }
 }

@@ -71,6 +71,14 @@ fn PanelFrame(panel: Panel, place: LayoutItem) -> impl IntoView {
                 <h2 class="nk-panel-title">{panel.title.clone()}</h2>
                 <span class="nk-panel-ds" title="datasource">{panel.datasource.clone()}</span>
                 <span class="nk-spinner" class:nk-hidden=move || !fetch.with(|f| f.in_flight) aria-hidden="true"></span>
+                <span class="nk-panel-actions">
+                    <button class="nk-icon" title="Edit" data-testid="panel-edit"
+                        on:click={ let p = panel.clone(); move |_| state.editing.set(Some(crate::core::editor::PanelDraft::from_panel(&p))) }>"✎"</button>
+                    <button class="nk-icon" title="Duplicate" data-testid="panel-duplicate"
+                        on:click={ let id = panel.id.clone(); move |_| state.duplicate_panel(&id) }>"⧉"</button>
+                    <button class="nk-icon" title="Remove" data-testid="panel-remove"
+                        on:click={ let id = panel.id.clone(); move |_| state.remove_panel(&id) }>"✕"</button>
+                </span>
             </header>
             <Show when=move || fetch.with(|f| f.error.is_some())>
                 <p class="nk-panel-error" data-testid="panel-error" role="alert">

@@ -4,6 +4,7 @@
 mod app;
 pub mod banner;
 mod chart;
+mod editor;
 mod fetcher;
 pub mod grid;
 pub mod kpi;

@@ -36,6 +36,8 @@ pub struct AppState {
     /// How the next dashboard change enters history; `None` means "do not write the URL".
     pub next_history: StoredValue<Option<HistoryMode>>,
     pub range: Memo<TimeRange>,
+    /// The panel being edited in the side editor, if any.
+    pub editing: RwSignal<Option<crate::core::editor::PanelDraft>>,
     /// Every KPI tile's view, by panel id; the tiles and the banner both read it.
     pub kpi_views: Memo<HashMap<String, KpiView>>,
 }
@@ -91,6 +93,7 @@ impl AppState {
             utc: RwSignal::new(true),
             next_history: StoredValue::new(None),
             range,
+            editing: RwSignal::new(None),
             kpi_views,
         };
         provide_context(state);
@@ -133,6 +136,35 @@ impl AppState {
         self.next_history.set_value(None);
         self.anchor_ms.set(now_ms());
         self.dashboard.set(dashboard);
+    }
+
+    /// Replaces (or adds) a panel, placing a new one below the others.
+    pub fn save_panel(&self, panel: crate::core::spec::Panel) {
+        self.edit(HistoryMode::Push, move |d| match d.panels.iter_mut().find(|p| p.id == panel.id) {
+            Some(existing) => *existing = panel,
+            None => d.panels.push(panel),
+        });
+    }
+
+    /// Removes a panel and its layout item.
+    pub fn remove_panel(&self, id: &str) {
+        let id = id.to_string();
+        self.edit(HistoryMode::Push, move |d| {
+            d.panels.retain(|p| p.id != id);
+            d.layout.retain(|l| l.panel != id);
+        });
+    }
+
+    /// Adds a copy of a panel right after it, with a fresh id.
+    pub fn duplicate_panel(&self, id: &str) {
+        let id = id.to_string();
+        self.edit(HistoryMode::Push, move |d| {
+            let Some(index) = d.panels.iter().position(|p| p.id == id) else { return };
+            let mut copy = d.panels[index].clone();
+            copy.id = crate::core::editor::fresh_id(d.panels.iter().map(|p| p.id.as_str()));
+            copy.title = format!("{} (copy)", copy.title);
+            d.panels.insert(index + 1, copy);
+        });
     }
 
     /// Opens the built-in demo dashboard as a new history entry.

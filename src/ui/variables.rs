@@ -33,7 +33,7 @@ fn VariableSelect(var: Variable) -> impl IntoView {
         let lookup = lookup.clone();
         async move {
             match state.registry.get() {
-                Some(registry) => variable_options(&registry, &lookup).await,
+                Some(registry) => variable_options(&registry, &lookup, state.range.get_untracked()).await,
                 None => Ok(Vec::new()),
             }
         }
