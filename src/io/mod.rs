@@ -4,6 +4,7 @@
 pub mod clipboard;
 pub mod clock;
 pub mod config;
+pub mod health_poll;
 pub mod http;
 pub mod options;
 pub mod plot;

@@ -94,6 +94,7 @@ pub fn App() -> impl IntoView {
     });
 
     use_panel_fetcher(state);
+    super::health::use_health_poller(state);
 
     view! {
         <div class="nk-app">

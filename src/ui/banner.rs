@@ -14,8 +14,10 @@ pub fn Banner() -> impl IntoView {
             TimeSpec::Relative { .. } => None,
         })
     });
+    let health = super::health::banner_statuses();
     let view = Memo::new(move |_| {
-        let statuses: Vec<_> = state.kpi_views.with(|m| m.values().map(|v| v.status).collect());
+        let mut statuses: Vec<_> = state.kpi_views.with(|m| m.values().map(|v| v.status).collect());
+        statuses.extend(health.get());
         banner(statuses, frozen_at.get())
     });
     view! {

@@ -52,12 +52,14 @@ fn PanelFrame(panel: Panel, place: LayoutItem) -> impl IntoView {
     let body = match panel.def.clone() {
         PanelDef::Kpi(spec) => view! { <KpiTile panel_id=panel.id.clone() spec=spec/> }.into_any(),
         PanelDef::Timeseries(spec) => view! { <ChartPanel fetch=fetch spec=spec/> }.into_any(),
+        PanelDef::HealthGrid(spec) => view! { <super::health::HealthGrid panel_id=panel.id.clone() datasource=panel.datasource.clone() spec=spec/> }.into_any(),
         other => view! {
             <p class="nk-panel-placeholder">{format!("{} panels arrive in a later version of Napkin.", other.kind())}</p>
         }
         .into_any(),
     };
     let kind = panel.def.kind();
+    let health_state = super::health::data_state(panel.id.clone());
     view! {
         <section
             class=move || format!("nk-panel nk-panel-{}{}", kind, if fetch.with(PanelFetch::showing_old_data) { " nk-panel-old" } else { "" })
@@ -65,7 +67,7 @@ fn PanelFrame(panel: Panel, place: LayoutItem) -> impl IntoView {
             data-testid="panel"
             data-kind=kind
             data-title=panel.title.clone()
-            data-state=move || fetch.with(|f| f.state().as_str())
+            data-state=move || health_state.get().unwrap_or_else(|| fetch.with(|f| f.state().as_str()))
             aria-busy=move || fetch.with(|f| f.in_flight).to_string()>
             <header class="nk-panel-head">
                 <h2 class="nk-panel-title">{panel.title.clone()}</h2>

@@ -7,6 +7,7 @@ mod chart;
 mod editor;
 mod fetcher;
 pub mod grid;
+pub mod health;
 pub mod kpi;
 pub mod notices;
 mod share;
