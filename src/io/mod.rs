@@ -4,6 +4,7 @@
 pub mod clipboard;
 pub mod clock;
 pub mod config;
+pub mod ds_status;
 pub mod health_poll;
 pub mod http;
 pub mod options;

@@ -6,6 +6,7 @@
 
 use crate::core::datasource::{Datasource, DatasourceKind, LookupError, Registry};
 use crate::core::prom;
+use crate::core::refresh::many_series_notice;
 use crate::io::http;
 use crate::core::demo;
 use crate::core::frame::Frame;
@@ -40,8 +41,12 @@ async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
         request = request.with_headers(&ds.headers);
     }
     let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
-    prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms)
-        .map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))
+    let mut frame = prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms).map_err(|e| match e {
+        prom::PromError::SignIn { .. } => format!("Sign-in expired at {} — reload the page to sign in again.", ds.name),
+        other => format!("Prometheus \"{}\": {other}", ds.name),
+    })?;
+    frame.notices.extend(many_series_notice(frame.series.len()));
+    Ok(frame)
 }
 
 /// The edge's form of a request the Prometheus core built.

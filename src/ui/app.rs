@@ -8,16 +8,42 @@ use super::grid::Grid;
 use super::notices::Notices;
 use super::share::ShareBox;
 use super::state::AppState;
+use super::status_line::DatasourceStatusLine;
 use super::time_picker::{RefreshPicker, TimePicker, ZoneToggle};
 use super::variables::VariablesBar;
 use crate::core::dashboards::shop_overview;
 use crate::core::link::{decode_fragment, encode_share};
+use crate::core::refresh::{effective_refresh_s, jittered_delay_ms};
 use crate::core::spec::Dashboard;
 use crate::io::clock::now_ms;
 use crate::io::config::load_registry;
 use crate::io::url;
 use leptos::prelude::*;
 use std::time::Duration;
+
+/// Whether the tab is in the background.
+fn page_hidden() -> bool {
+    web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false)
+}
+
+/// Schedules the next refresh of a chain; a newer chain (`generation`) silently ends it.
+fn schedule_refresh(state: AppState, seconds: u32, mine: u64, generation: StoredValue<u64>, missed: StoredValue<bool>) {
+    let delay = jittered_delay_ms(seconds, js_sys::Math::random());
+    set_timeout(
+        move || {
+            if generation.try_get_value() != Some(mine) {
+                return;
+            }
+            if page_hidden() {
+                missed.set_value(true);
+            } else {
+                state.refresh_now();
+            }
+            schedule_refresh(state, seconds, mine, generation, missed);
+        },
+        Duration::from_millis(delay as u64),
+    );
+}
 
 /// Reads the fragment: the dashboard to show, plus any error and warnings about the link.
 fn read_link() -> (Dashboard, Option<String>, Vec<String>) {
@@ -82,16 +108,27 @@ pub fn App() -> impl IntoView {
         on_cleanup(move || handle.clear());
     }
 
-    // Auto-refresh at the dashboard's interval.
-    Effect::new(move |prev: Option<Option<IntervalHandle>>| {
-        if let Some(Some(old)) = prev {
-            old.clear();
-        }
-        let seconds = state.dashboard.with(|d| d.refresh_s);
-        (seconds > 0)
-            .then(|| set_interval_with_handle(move || state.refresh_now(), Duration::from_secs(seconds as u64)).ok())
-            .flatten()
+    // Auto-refresh: jittered, never faster than the datasources allow, off for frozen
+    // ranges, and paused while the tab is hidden (one refresh on return if one was due).
+    let interval = Memo::new(move |_| {
+        state.registry.with(|r| r.as_ref().and_then(|r| state.dashboard.with(|d| effective_refresh_s(d, r))))
     });
+    let generation = StoredValue::new(0u64);
+    let missed = StoredValue::new(false);
+    Effect::new(move |_| {
+        let interval = interval.get();
+        generation.update_value(|g| *g += 1);
+        if let Some(seconds) = interval {
+            schedule_refresh(state, seconds, generation.get_value(), generation, missed);
+        }
+    });
+    let visibility = window_event_listener_untyped("visibilitychange", move |_| {
+        if !page_hidden() && missed.get_value() {
+            missed.set_value(false);
+            state.refresh_now();
+        }
+    });
+    on_cleanup(move || visibility.remove());
 
     use_panel_fetcher(state);
     super::health::use_health_poller(state);
@@ -109,6 +146,7 @@ pub fn App() -> impl IntoView {
                 }>"+ Add panel"</button>
                 <ShareBox/>
             </header>
+            <DatasourceStatusLine/>
             <VariablesBar/>
             <Notices/>
             <Banner/>

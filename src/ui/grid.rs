@@ -89,6 +89,15 @@ fn PanelFrame(panel: Panel, place: LayoutItem) -> impl IntoView {
                     <span class="nk-panel-aged">{aged}</span>
                 </p>
             </Show>
+            <Show when=move || fetch.with(|f| f.frames.as_ref().is_some_and(|fr| fr.iter().any(|x| !x.notices.is_empty())))>
+                <ul class="nk-panel-notices" data-testid="panel-notice">
+                    {move || fetch.with(|f| {
+                        let mut notes: Vec<String> = f.frames.iter().flat_map(|fr| fr.iter()).flat_map(|x| x.notices.iter().cloned()).collect();
+                        notes.dedup();
+                        notes.into_iter().take(5).map(|n| view! { <li>{n}</li> }).collect_view()
+                    })}
+                </ul>
+            </Show>
             <div class="nk-panel-body">{body}</div>
         </section>
     }

@@ -12,6 +12,7 @@ pub mod kpi;
 pub mod notices;
 mod share;
 mod state;
+mod status_line;
 mod time_picker;
 mod variables;
 

@@ -64,6 +64,12 @@ fn VariableSelect(var: Variable) -> impl IntoView {
         });
     }};
     let label = format!("${}", var.name);
+    // The selection as the hook reports it: values joined by commas, or `$__all`.
+    let data_value = match crate::core::vars::selection(&var) {
+        crate::core::vars::Selection::All => ALL.to_string(),
+        crate::core::vars::Selection::Values(v) => v.join(","),
+        crate::core::vars::Selection::Unset => String::new(),
+    };
     let var_name = StoredValue::new(var.name.clone());
     let toggle = move |value: String| {
         let name = var_name.get_value();
@@ -83,7 +89,7 @@ fn VariableSelect(var: Variable) -> impl IntoView {
     if multi {
         let aria = label.clone();
         return view! {
-            <div class="nk-var" role="group" aria-label=aria data-testid="variable" data-name=var.name.clone()>
+            <div class="nk-var" role="group" aria-label=aria data-testid="variable" data-name=var.name.clone() data-value=data_value.clone()>
                 <span class="nk-var-name">{label}</span>
                 <Show when=move || include_all>{chip(ALL.to_string(), "All".to_string())}</Show>
                 <Transition fallback=|| view! { <span class="nk-muted">"Loading…"</span> }>
@@ -99,7 +105,7 @@ fn VariableSelect(var: Variable) -> impl IntoView {
     view! {
         <label class="nk-var">
             <span class="nk-var-name">{label}</span>
-            <select class="nk-select" data-testid="variable" data-name=var.name.clone() on:change=on_change>
+            <select class="nk-select" data-testid="variable" data-name=var.name.clone() data-value=data_value on:change=on_change>
                 <Show when=move || include_all>
                     <option value=ALL selected=selected(ALL)>"All"</option>
                 </Show>

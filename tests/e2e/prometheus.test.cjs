@@ -408,6 +408,45 @@ function suite() {
     await page.context().close();
   });
 
+  test('a variable with options from Prometheus re-queries its panels when changed', T, async () => {
+    const byService = { kind: 'metric', spec: { ...RATE.spec, matchers: [{ label: 'service', op: '=', value: '$service' }] } };
+    const dash = spec('Variables on Prometheus', [kpi('v', 'Rate of $service', 'prom', byService, 'req_per_sec', 'mean')], range);
+    dash.variables = [{ name: 'service', metric: 'shop_http_requests_total', datasource: 'prom', current: ['gateway'] }];
+    const { page } = await open(dash);
+    await allOk(page, 'the gateway KPI');
+    const sel = '[data-testid="variable"][data-name="service"]';
+    assert.equal(await page.getAttribute(sel, 'data-value'), 'gateway');
+    const gateway = Number((await snapshot(page)).panels[0].kpi.value);
+    await waitFor(page, 'billing among the options from Prometheus', () =>
+      [...document.querySelectorAll('[data-testid="variable"][data-name="service"] option')].some((o) => o.value === 'billing'),
+    );
+    await page.selectOption(sel, 'billing');
+    await waitFor(page, 'the variable reports billing', () =>
+      document.querySelector('[data-testid="variable"][data-name="service"]').getAttribute('data-value') === 'billing',
+    );
+    await allOk(page, 'the billing KPI');
+    await waitFor(page, 'the KPI value changed with the variable', (before) => {
+      const v = document.querySelector('[data-testid="kpi-value"]').getAttribute('data-value');
+      return v !== '' && Number(v) !== before;
+    }, gateway);
+    const billing = Number((await snapshot(page)).panels[0].kpi.value);
+    assert.ok(billing < gateway, `billing (${billing}) serves less than the gateway (${gateway})`);
+    assert.match(page.url(), /#d=1\./, 'the selection is in the link');
+  });
+
+  test('the datasource status line says which datasources answer', T, async () => {
+    const { page } = await open(spec('Status line', [kpi('a', 'Rate', 'prom', RATE, 'req_per_sec')], range));
+    await waitFor(page, 'three datasource statuses', () => document.querySelectorAll('[data-testid="datasource-status"]').length >= 3);
+    const status = (name) => page.getAttribute(`[data-testid="datasource-status"][data-name="${name}"]`, 'data-status');
+    await waitFor(page, 'prom-down checked', () =>
+      document.querySelector('[data-testid="datasource-status"][data-name="prom-down"]').getAttribute('data-status') !== 'checking',
+    );
+    assert.equal(await status('demo'), 'ok');
+    assert.equal(await status('prom'), 'ok');
+    assert.equal(await status('prom-down'), 'error');
+    assert.match(await page.getAttribute('[data-testid="datasource-status"][data-name="prom"]', 'title'), /Prometheus 2\./);
+  });
+
   test('hostile label values from Prometheus are shown as text, never run', T, async () => {
     const dash = spec(
       'E2E hostile labels',
