@@ -17,7 +17,8 @@
 //!   pass after printing why they did not run (`NAPKIN_VM_SKIP` holds the reason).
 //!
 //! By hand: `./napkin prom`, export what it prints, then
-//! `cargo test --test prom_live -- --ignored --nocapture`.
+//! `cargo test --test prom_live -- --ignored --nocapture` (`NAPKIN_LIVE_VERBOSE=1` prints
+//! every request with its status, size and time).
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -51,14 +52,20 @@ enum CallError {
 
 /// Splits `http://host:port/path?query` into `host:port` and the request target.
 fn split_url(url: &str) -> Result<(String, String), CallError> {
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| CallError::Protocol(format!("only absolute http:// URLs are supported, got {url}")))?;
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        CallError::Protocol(format!(
+            "only absolute http:// URLs are supported, got {url}"
+        ))
+    })?;
     let (authority, target) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
-    let authority = if authority.contains(':') { authority.to_string() } else { format!("{authority}:80") };
+    let authority = if authority.contains(':') {
+        authority.to_string()
+    } else {
+        format!("{authority}:80")
+    };
     Ok((authority, target.to_string()))
 }
 
@@ -125,7 +132,9 @@ fn parse_http(raw: &[u8]) -> Result<Answer, CallError> {
     let mut content_length = None;
     let mut chunked = false;
     for line in lines {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let (name, value) = (name.trim().to_ascii_lowercase(), value.trim());
         match name.as_str() {
             "content-type" => content_type = Some(value.to_string()),
@@ -138,13 +147,20 @@ fn parse_http(raw: &[u8]) -> Result<Answer, CallError> {
         dechunk(rest)?
     } else if let Some(n) = content_length {
         if rest.len() < n {
-            return Err(CallError::Protocol(format!("body cut short: {} of {n} bytes", rest.len())));
+            return Err(CallError::Protocol(format!(
+                "body cut short: {} of {n} bytes",
+                rest.len()
+            )));
         }
         rest[..n].to_vec()
     } else {
         rest.to_vec()
     };
-    Ok(Answer { status, content_type, body })
+    Ok(Answer {
+        status,
+        content_type,
+        body,
+    })
 }
 
 /// Decodes a `Transfer-Encoding: chunked` body.
@@ -192,17 +208,25 @@ impl Target {
     /// Executes a request (30 s timeout); panics with the request when no answer came.
     fn call(&self, req: &HttpRequest) -> Answer {
         let started = Instant::now();
-        let answer = execute(req, Duration::from_secs(30))
-            .unwrap_or_else(|e| panic!("{}: {} {} gave no answer: {e:?}", self.name(), method(req), req.url));
-        println!(
-            "  {} {} {} -> HTTP {} ({} bytes, {} ms)",
-            self.name(),
-            method(req),
-            short(&req.url),
-            answer.status,
-            answer.body.len(),
-            started.elapsed().as_millis()
-        );
+        let answer = execute(req, Duration::from_secs(30)).unwrap_or_else(|e| {
+            panic!(
+                "{}: {} {} gave no answer: {e:?}",
+                self.name(),
+                method(req),
+                req.url
+            )
+        });
+        if std::env::var_os("NAPKIN_LIVE_VERBOSE").is_some() {
+            println!(
+                "  {} {} {} -> HTTP {} ({} bytes, {} ms)",
+                self.name(),
+                method(req),
+                short(&req.url),
+                answer.status,
+                answer.body.len(),
+                started.elapsed().as_millis()
+            );
+        }
         answer
     }
 
@@ -252,15 +276,27 @@ fn prometheus() -> Target {
              cargo test --test prom_live -- --ignored"
         )
     });
-    Target { flavour: Flavour::Prometheus, url, window: window_from_env() }
+    Target {
+        flavour: Flavour::Prometheus,
+        url,
+        window: window_from_env(),
+    }
 }
 
 /// The test VictoriaMetrics, or `None` (printing why) when it is not running.
 fn victoriametrics() -> Option<Target> {
-    match std::env::var("NAPKIN_VM_URL").ok().filter(|u| !u.trim().is_empty()) {
-        Some(url) => Some(Target { flavour: Flavour::VictoriaMetrics, url, window: window_from_env() }),
+    match std::env::var("NAPKIN_VM_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+    {
+        Some(url) => Some(Target {
+            flavour: Flavour::VictoriaMetrics,
+            url,
+            window: window_from_env(),
+        }),
         None => {
-            let why = std::env::var("NAPKIN_VM_SKIP").unwrap_or_else(|_| "NAPKIN_VM_URL is not set".into());
+            let why = std::env::var("NAPKIN_VM_SKIP")
+                .unwrap_or_else(|_| "NAPKIN_VM_URL is not set".into());
             println!("SKIPPED on VictoriaMetrics: {why}");
             None
         }
@@ -320,14 +356,23 @@ fn range_frame(t: &Target, promql: &str, range: TimeRange, step_ms: i64) -> Fram
 fn assert_on_grid(t: &Target, what: &str, frame: &Frame, range: TimeRange) {
     for s in &frame.series {
         assert_eq!(s.times.len(), s.values.len(), "{}: {what}: {s:?}", t.name());
-        assert!(s.times.windows(2).all(|w| w[0] < w[1]), "{}: {what}: times not ascending", t.name());
+        assert!(
+            s.times.windows(2).all(|w| w[0] < w[1]),
+            "{}: {what}: times not ascending",
+            t.name()
+        );
         for &ts in &s.times {
             assert!(
                 ts >= range.from_ms() - frame.step_ms && ts <= range.to_ms() + frame.step_ms,
                 "{}: {what}: time {ts} outside {range:?}",
                 t.name()
             );
-            assert_eq!((ts - range.from_ms()).rem_euclid(frame.step_ms), 0, "{}: {what}: {ts} off the step grid", t.name());
+            assert_eq!(
+                (ts - range.from_ms()).rem_euclid(frame.step_ms),
+                0,
+                "{}: {what}: {ts} off the step grid",
+                t.name()
+            );
         }
     }
 }
@@ -339,22 +384,52 @@ fn mean(values: &[f64]) -> f64 {
 
 /// Compares the server's answer with the demo's evaluation of the same structured query,
 /// by per-series means (the backfill was written from the demo, so they must agree).
-fn assert_agrees_with_demo(t: &Target, what: &str, q: &Query, server: &Frame, range: TimeRange, step_ms: i64, tolerance: f64) {
-    let local = demo::evaluate(q, range, step_ms, demo::DEFAULT_SEED).unwrap_or_else(|e| panic!("demo {what}: {e}"));
-    assert_eq!(local.series.len(), server.series.len(), "{}: {what}: series count vs the demo", t.name());
+fn assert_agrees_with_demo(
+    t: &Target,
+    what: &str,
+    q: &Query,
+    server: &Frame,
+    range: TimeRange,
+    step_ms: i64,
+    tolerance: f64,
+) {
+    let local = demo::evaluate(q, range, step_ms, demo::DEFAULT_SEED)
+        .unwrap_or_else(|e| panic!("demo {what}: {e}"));
+    assert_eq!(
+        local.series.len(),
+        server.series.len(),
+        "{}: {what}: series count vs the demo",
+        t.name()
+    );
     let mut worst: f64 = 0.0;
     for s in &server.series {
         let d = local
             .series
             .iter()
             .find(|d| d.labels == s.labels)
-            .unwrap_or_else(|| panic!("{}: {what}: the demo has no series {:?}", t.name(), s.labels));
+            .unwrap_or_else(|| {
+                panic!(
+                    "{}: {what}: the demo has no series {:?}",
+                    t.name(),
+                    s.labels
+                )
+            });
         let (ms, md) = (mean(&s.values), mean(&d.values));
         let rel = (ms - md).abs() / md.abs().max(1e-9);
         worst = worst.max(rel);
-        assert!(rel <= tolerance, "{}: {what} {:?}: mean {ms} vs demo {md} (relative {rel:.4} > {tolerance})", t.name(), s.labels);
+        assert!(
+            rel <= tolerance,
+            "{}: {what} {:?}: mean {ms} vs demo {md} (relative {rel:.4} > {tolerance})",
+            t.name(),
+            s.labels
+        );
     }
-    println!("  {}: {what}: per-series means agree with the demo within {:.3} % (allowed {} %)", t.name(), worst * 100.0, tolerance * 100.0);
+    println!(
+        "  {}: {what}: per-series means agree with the demo within {:.3} % (allowed {} %)",
+        t.name(),
+        worst * 100.0,
+        tolerance * 100.0
+    );
 }
 
 fn rate_by_service() -> MetricQuery {
@@ -375,23 +450,44 @@ fn buildinfo_and_flavour(t: &Target) {
     let info = prom::parse_buildinfo(a.status, a.content_type.as_deref(), &a.body)
         .unwrap_or_else(|e| panic!("{}: buildinfo: {e}", t.name()));
     let detected = prom::detect(&t.url, Some(&info), false);
-    println!("  {}: buildinfo {info:?} -> detect says {detected:?}", t.name());
+    println!(
+        "  {}: buildinfo {info:?} -> detect says {detected:?}",
+        t.name()
+    );
     if t.is_vm() {
         // VictoriaMetrics 1.79.5 answers {"status":"success","data":{}}: no version at all.
         // Its query answers carry no "stats" either, so sniff_body has no tell to find.
         if detected == Flavour::VictoriaMetrics {
             return;
         }
-        assert_eq!(detected, Flavour::Unknown, "{}: must never pass for a real Prometheus", t.name());
-        assert_eq!(info, prom::BuildInfo::default(), "{}: a buildinfo with fields, yet not detected", t.name());
+        assert_eq!(
+            detected,
+            Flavour::Unknown,
+            "{}: must never pass for a real Prometheus",
+            t.name()
+        );
+        assert_eq!(
+            info,
+            prom::BuildInfo::default(),
+            "{}: a buildinfo with fields, yet not detected",
+            t.name()
+        );
         println!(
             "  GAP: detect() says Unknown (treated like Prometheus: 11,000-point cap) for VictoriaMetrics 1.79.5, \
              whose buildinfo data is empty; the core should read an empty buildinfo as VictoriaMetrics"
         );
     } else {
         let version = info.version.as_deref().unwrap_or("");
-        assert!(version.starts_with("2.42."), "{}: version {version:?}, expected 2.42.x", t.name());
-        assert!(info.revision.is_some() && info.go_version.is_some(), "{}: {info:?}", t.name());
+        assert!(
+            version.starts_with("2.42."),
+            "{}: version {version:?}, expected 2.42.x",
+            t.name()
+        );
+        assert!(
+            info.revision.is_some() && info.go_version.is_some(),
+            "{}: {info:?}",
+            t.name()
+        );
         assert_eq!(detected, Flavour::Prometheus);
     }
 }
@@ -408,43 +504,124 @@ fn query_range_structured(t: &Target) {
 
     let rate = Query::Metric(rate_by_service());
     let promql = prom::compile(&rate, 60).unwrap();
-    assert_eq!(promql, "sum by (service) (rate(shop_http_requests_total[1m]))");
+    assert_eq!(
+        promql,
+        "sum by (service) (rate(shop_http_requests_total[1m]))"
+    );
     let frame = range_frame(t, &promql, range, step);
     assert_eq!(frame.step_ms, step);
     assert_on_grid(t, "rate", &frame, range);
-    let got: Vec<String> = frame.series.iter().map(|s| s.label("service").unwrap_or("").to_string()).collect();
-    assert_eq!(sorted(got), services(), "{}: one series per service", t.name());
+    let got: Vec<String> = frame
+        .series
+        .iter()
+        .map(|s| s.label("service").unwrap_or("").to_string())
+        .collect();
+    assert_eq!(
+        sorted(got),
+        services(),
+        "{}: one series per service",
+        t.name()
+    );
     for s in &frame.series {
-        assert_eq!(label_names(s), ["service"], "{}: sum by (service) keeps only service", t.name());
-        assert!(s.times.len() >= points - 1 && s.times.len() <= points, "{}: {} points of {points}", t.name(), s.times.len());
-        assert!(s.values.iter().all(|v| v.is_finite() && *v > 0.0), "{}: rates must be positive: {s:?}", t.name());
+        assert_eq!(
+            label_names(s),
+            ["service"],
+            "{}: sum by (service) keeps only service",
+            t.name()
+        );
+        assert!(
+            s.times.len() >= points - 1 && s.times.len() <= points,
+            "{}: {} points of {points}",
+            t.name(),
+            s.times.len()
+        );
+        assert!(
+            s.values.iter().all(|v| v.is_finite() && *v > 0.0),
+            "{}: rates must be positive: {s:?}",
+            t.name()
+        );
     }
-    assert_agrees_with_demo(t, "sum by (service) (rate)", &rate, &frame, range, step, tolerance);
+    assert_agrees_with_demo(
+        t,
+        "sum by (service) (rate)",
+        &rate,
+        &frame,
+        range,
+        step,
+        tolerance,
+    );
 
-    let p99 = Query::Metric(MetricQuery { metric: model::DURATION.into(), quantile: Some(0.99), ..rate_by_service() });
+    let p99 = Query::Metric(MetricQuery {
+        metric: model::DURATION.into(),
+        quantile: Some(0.99),
+        ..rate_by_service()
+    });
     let promql = prom::compile(&p99, 60).unwrap();
-    assert!(promql.starts_with("histogram_quantile(0.99, sum by (le, service)"), "{promql}");
+    assert!(
+        promql.starts_with("histogram_quantile(0.99, sum by (le, service)"),
+        "{promql}"
+    );
     let frame = range_frame(t, &promql, range, step);
     assert_on_grid(t, "p99", &frame, range);
-    assert_eq!(frame.series.len(), model::SERVICES.len(), "{}: p99 per service", t.name());
+    assert_eq!(
+        frame.series.len(),
+        model::SERVICES.len(),
+        "{}: p99 per service",
+        t.name()
+    );
     for s in &frame.series {
         assert_eq!(label_names(s), ["service"]);
         let finite = s.values.iter().filter(|v| v.is_finite()).count();
-        assert!(finite * 10 >= s.values.len() * 9, "{}: p99 mostly finite: {s:?}", t.name());
-        assert!(s.values.iter().all(|v| v.is_nan() || (*v > 0.0 && *v <= 10.0) || *v == f64::INFINITY), "{}: p99 in (0, 10] s: {s:?}", t.name());
+        assert!(
+            finite * 10 >= s.values.len() * 9,
+            "{}: p99 mostly finite: {s:?}",
+            t.name()
+        );
+        assert!(
+            s.values
+                .iter()
+                .all(|v| v.is_nan() || (*v > 0.0 && *v <= 10.0) || *v == f64::INFINITY),
+            "{}: p99 in (0, 10] s: {s:?}",
+            t.name()
+        );
     }
-    assert_agrees_with_demo(t, "p99 by service", &p99, &frame, range, step, tolerance.max(0.02));
+    assert_agrees_with_demo(
+        t,
+        "p99 by service",
+        &p99,
+        &frame,
+        range,
+        step,
+        tolerance.max(0.02),
+    );
 
-    let errors = MetricQuery { matchers: vec![Matcher::re("status", "5..")], ..rate_by_service() };
-    let ratio = Query::Ratio(RatioQuery { num: errors, den: rate_by_service(), scale: 100.0 });
+    let errors = MetricQuery {
+        matchers: vec![Matcher::re("status", "5..")],
+        ..rate_by_service()
+    };
+    let ratio = Query::Ratio(RatioQuery {
+        num: errors,
+        den: rate_by_service(),
+        scale: 100.0,
+    });
     let promql = prom::compile(&ratio, 60).unwrap();
     assert!(promql.ends_with(" * 100"), "{promql}");
     let frame = range_frame(t, &promql, range, step);
     assert_on_grid(t, "5xx ratio", &frame, range);
-    assert!(!frame.series.is_empty(), "{}: some service has 5xx", t.name());
+    assert!(
+        !frame.series.is_empty(),
+        "{}: some service has 5xx",
+        t.name()
+    );
     for s in &frame.series {
         assert_eq!(label_names(s), ["service"]);
-        assert!(s.values.iter().all(|v| v.is_nan() || (0.0..=100.0).contains(v)), "{}: a percentage: {s:?}", t.name());
+        assert!(
+            s.values
+                .iter()
+                .all(|v| v.is_nan() || (0.0..=100.0).contains(v)),
+            "{}: a percentage: {s:?}",
+            t.name()
+        );
     }
     println!(
         "  {}: rate, p99 and ratio: {} points per series, ratio over {} services",
@@ -462,21 +639,42 @@ fn query_range_nan_inf_and_gaps(t: &Target) {
     let frame = range_frame(t, "0/0", range, 15_000);
     if t.is_vm() {
         // VictoriaMetrics drops NaN points from its answers: an empty matrix parses.
-        assert!(frame.series.iter().all(|s| s.values.iter().all(|v| v.is_nan())), "{frame:?}");
-        println!("  {}: 0/0 gives {} series (NaN points are dropped by VictoriaMetrics)", t.name(), frame.series.len());
+        assert!(
+            frame
+                .series
+                .iter()
+                .all(|s| s.values.iter().all(|v| v.is_nan())),
+            "{frame:?}"
+        );
+        println!(
+            "  {}: 0/0 gives {} series (NaN points are dropped by VictoriaMetrics)",
+            t.name(),
+            frame.series.len()
+        );
     } else {
         assert_eq!(frame.series.len(), 1, "{frame:?}");
         assert_eq!(frame.series[0].values.len(), 5);
-        assert!(frame.series[0].values.iter().all(|v| v.is_nan()), "{frame:?}");
+        assert!(
+            frame.series[0].values.iter().all(|v| v.is_nan()),
+            "{frame:?}"
+        );
     }
     for (expr, want) in [("1/0", f64::INFINITY), ("-1/0", f64::NEG_INFINITY)] {
         let frame = range_frame(t, expr, range, 15_000);
         assert_eq!(frame.series.len(), 1, "{}: {expr}: {frame:?}", t.name());
-        assert!(frame.series[0].values.iter().all(|v| *v == want), "{}: {expr}: {frame:?}", t.name());
+        assert!(
+            frame.series[0].values.iter().all(|v| *v == want),
+            "{}: {expr}: {frame:?}",
+            t.name()
+        );
     }
     // A small value in exponent form ("1e-07") and a huge one.
     let frame = range_frame(t, "vector(1e-7)", range, 15_000);
-    assert!(frame.series[0].values.iter().all(|v| *v == 1e-7), "{}: {frame:?}", t.name());
+    assert!(
+        frame.series[0].values.iter().all(|v| *v == 1e-7),
+        "{}: {frame:?}",
+        t.name()
+    );
 
     // Thirty minutes past the newest sample: the lookback (5 min on Prometheus) runs out and
     // the missing points are omitted, not null-filled.
@@ -486,8 +684,17 @@ fn query_range_nan_inf_and_gaps(t: &Target) {
     assert_eq!(frame.series.len(), model::KAFKA_GROUPS.len());
     for s in &frame.series {
         let last = *s.times.last().unwrap();
-        assert!(last >= to - 60_000 && last <= to + 6 * 60_000, "{}: last point {last} vs newest sample {to}", t.name());
-        assert!(s.times.len() < 41, "{}: the points after the data must be missing: {}", t.name(), s.times.len());
+        assert!(
+            last >= to - 60_000 && last <= to + 6 * 60_000,
+            "{}: last point {last} vs newest sample {to}",
+            t.name()
+        );
+        assert!(
+            s.times.len() < 41,
+            "{}: the points after the data must be missing: {}",
+            t.name(),
+            s.times.len()
+        );
         assert!(s.values.iter().all(|v| v.is_finite()));
     }
 }
@@ -506,14 +713,22 @@ fn query_instant(t: &Target) {
     assert_eq!(v.result_type, ResultType::Vector);
     assert_eq!(v.frame.series.len(), model::SERVICES.len());
     for s in &v.frame.series {
-        assert_eq!(s.times, [at], "{}: a vector sample is at the query time", t.name());
+        assert_eq!(
+            s.times,
+            [at],
+            "{}: a vector sample is at the query time",
+            t.name()
+        );
         assert!(s.values[0] > 0.0);
     }
 
     let s = run("scalar(sum(shop_kafka_consumer_lag)) * 0 + 42");
     if t.is_vm() {
         // MetricsQL answers scalars as a one-element vector without labels.
-        assert!(matches!(s.result_type, ResultType::Scalar | ResultType::Vector), "{s:?}");
+        assert!(
+            matches!(s.result_type, ResultType::Scalar | ResultType::Vector),
+            "{s:?}"
+        );
     } else {
         assert_eq!(s.result_type, ResultType::Scalar);
     }
@@ -534,7 +749,11 @@ fn query_instant(t: &Target) {
     assert_eq!(m.result_type, ResultType::Matrix);
     assert_eq!(m.frame.series.len(), model::KAFKA_GROUPS.len());
     for s in &m.frame.series {
-        assert!((4..=5).contains(&s.times.len()), "{}: 1 m of 15 s samples: {s:?}", t.name());
+        assert!(
+            (4..=5).contains(&s.times.len()),
+            "{}: 1 m of 15 s samples: {s:?}",
+            t.name()
+        );
         assert!(s.times.windows(2).all(|w| w[1] - w[0] == 15_000));
     }
 }
@@ -545,38 +764,83 @@ fn labels_and_values(t: &Target) {
     let w = t.window;
     let a = t.call(&prom::labels(&t.url, &[], w));
     let all = prom::parse_labels(a.status, a.content_type.as_deref(), &a.body).unwrap();
-    for want in ["__name__", "service", "endpoint", "status", "le", "dependency", "group", "name"] {
-        assert!(all.iter().any(|l| l == want), "{}: labels {all:?} lack {want}", t.name());
+    for want in [
+        "__name__",
+        "service",
+        "endpoint",
+        "status",
+        "le",
+        "dependency",
+        "group",
+        "name",
+    ] {
+        assert!(
+            all.iter().any(|l| l == want),
+            "{}: labels {all:?} lack {want}",
+            t.name()
+        );
     }
 
-    let a = t.call(&prom::labels(&t.url, &[model::REQUESTS_TOTAL.to_string()], w));
+    let a = t.call(&prom::labels(
+        &t.url,
+        &[model::REQUESTS_TOTAL.to_string()],
+        w,
+    ));
     let names = sorted(prom::parse_labels(a.status, a.content_type.as_deref(), &a.body).unwrap());
-    assert_eq!(names, strings(&["__name__", "endpoint", "service", "status"]));
+    assert_eq!(
+        names,
+        strings(&["__name__", "endpoint", "service", "status"])
+    );
 
     let a = t.call(&prom::label_values(&t.url, "__name__", &[], w));
     let metrics = prom::parse_label_values(a.status, a.content_type.as_deref(), &a.body).unwrap();
     let mut want: Vec<&str> = demo::metric_names();
     want.retain(|m| *m != model::DURATION); // the family name itself has no series
     for m in want.iter().chain(&["shop_hostile_info"]) {
-        assert!(metrics.iter().any(|x| x == m), "{}: metric names {metrics:?} lack {m}", t.name());
+        assert!(
+            metrics.iter().any(|x| x == m),
+            "{}: metric names {metrics:?} lack {m}",
+            t.name()
+        );
     }
 
-    let a = t.call(&prom::label_values(&t.url, "service", &[model::REQUESTS_TOTAL.to_string()], w));
-    let got = sorted(prom::parse_label_values(a.status, a.content_type.as_deref(), &a.body).unwrap());
+    let a = t.call(&prom::label_values(
+        &t.url,
+        "service",
+        &[model::REQUESTS_TOTAL.to_string()],
+        w,
+    ));
+    let got =
+        sorted(prom::parse_label_values(a.status, a.content_type.as_deref(), &a.body).unwrap());
     assert_eq!(got, services());
 
-    let a = t.call(&prom::label_values(&t.url, "name", &["shop_hostile_info".to_string()], w));
-    let got = sorted(prom::parse_label_values(a.status, a.content_type.as_deref(), &a.body).unwrap());
+    let a = t.call(&prom::label_values(
+        &t.url,
+        "name",
+        &["shop_hostile_info".to_string()],
+        w,
+    ));
+    let got =
+        sorted(prom::parse_label_values(a.status, a.content_type.as_deref(), &a.body).unwrap());
     let hostile = [
         "<script>alert(1)</script>",
         "\"><img src=x onerror=alert(1)>",
         "back\\slash \"quoted\"\nnew line & <b>bold</b>",
     ];
-    assert_eq!(got, sorted(strings(&hostile)), "{}: hostile values round-trip byte for byte", t.name());
+    assert_eq!(
+        got,
+        sorted(strings(&hostile)),
+        "{}: hostile values round-trip byte for byte",
+        t.name()
+    );
 
     // A name that needs U__ escaping: the server takes the path and knows no such label.
     let req = prom::label_values(&t.url, "http.status_code", &[], w);
-    assert!(req.url.contains("/label/U__http_2e_status__code/values?"), "{}", req.url);
+    assert!(
+        req.url.contains("/label/U__http_2e_status__code/values?"),
+        "{}",
+        req.url
+    );
     let a = t.call(&req);
     let none = prom::parse_label_values(a.status, a.content_type.as_deref(), &a.body).unwrap();
     assert!(none.is_empty(), "{none:?}");
@@ -585,25 +849,55 @@ live!(labels_and_values);
 
 /// series: label sets of matching series.
 fn series_sets(t: &Target) {
-    let a = t.call(&prom::series(&t.url, &[model::DEPENDENCY_UP.to_string()], t.window));
+    let a = t.call(&prom::series(
+        &t.url,
+        &[model::DEPENDENCY_UP.to_string()],
+        t.window,
+    ));
     let sets = prom::parse_series(a.status, a.content_type.as_deref(), &a.body).unwrap();
-    assert_eq!(sets.len(), model::DEPENDENCIES.len(), "{}: {sets:?}", t.name());
+    assert_eq!(
+        sets.len(),
+        model::DEPENDENCIES.len(),
+        "{}: {sets:?}",
+        t.name()
+    );
     let mut pairs: Vec<(String, String)> = Vec::new();
     for set in &sets {
         let names: Vec<&str> = set.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(names, ["__name__", "dependency", "service"], "{}: sorted label names", t.name());
-        let get = |k: &str| set.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone()).unwrap();
+        assert_eq!(
+            names,
+            ["__name__", "dependency", "service"],
+            "{}: sorted label names",
+            t.name()
+        );
+        let get = |k: &str| {
+            set.iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.clone())
+                .unwrap()
+        };
         pairs.push((get("service"), get("dependency")));
     }
     pairs.sort();
-    let mut want: Vec<(String, String)> = model::DEPENDENCIES.iter().map(|(s, d)| (s.to_string(), d.to_string())).collect();
+    let mut want: Vec<(String, String)> = model::DEPENDENCIES
+        .iter()
+        .map(|(s, d)| (s.to_string(), d.to_string()))
+        .collect();
     want.sort();
     assert_eq!(pairs, want);
 
-    let two = [format!("{}{{group=\"audit-export\"}}", model::KAFKA_LAG), "shop_hostile_info".to_string()];
+    let two = [
+        format!("{}{{group=\"audit-export\"}}", model::KAFKA_LAG),
+        "shop_hostile_info".to_string(),
+    ];
     let a = t.call(&prom::series(&t.url, &two, t.window));
     let sets = prom::parse_series(a.status, a.content_type.as_deref(), &a.body).unwrap();
-    assert_eq!(sets.len(), 1 + 3, "{}: union of two selectors: {sets:?}", t.name());
+    assert_eq!(
+        sets.len(),
+        1 + 3,
+        "{}: union of two selectors: {sets:?}",
+        t.name()
+    );
 }
 live!(series_sets);
 
@@ -615,12 +909,19 @@ fn metadata_parses(t: &Target) {
         .unwrap_or_else(|e| panic!("{}: metadata: {e}", t.name()));
     let a = t.call(&prom::metadata(&t.url, Some(model::REQUESTS_TOTAL)));
     let one = prom::parse_metadata(a.status, a.content_type.as_deref(), &a.body).unwrap();
-    assert!(one.iter().all(|m| m.metric == model::REQUESTS_TOTAL), "{one:?}");
+    assert!(
+        one.iter().all(|m| m.metric == model::REQUESTS_TOTAL),
+        "{one:?}"
+    );
     println!(
         "  {}: metadata: {} entries ({}), supports_metadata = {}",
         t.name(),
         all.len(),
-        if all.is_empty() { "backfilled data and placeholders have none" } else { "scraped" },
+        if all.is_empty() {
+            "backfilled data and placeholders have none"
+        } else {
+            "scraped"
+        },
         prom::supports_metadata(t.flavour)
     );
 }
@@ -632,7 +933,11 @@ fn exemplars_parse(t: &Target) {
     let a = t.call(&req);
     let ex = prom::parse_exemplars(a.status, a.content_type.as_deref(), &a.body)
         .unwrap_or_else(|e| panic!("{}: query_exemplars: {e}", t.name()));
-    assert!(ex.is_empty(), "{}: no exemplars were backfilled: {ex:?}", t.name());
+    assert!(
+        ex.is_empty(),
+        "{}: no exemplars were backfilled: {ex:?}",
+        t.name()
+    );
 }
 live!(exemplars_parse);
 
@@ -640,15 +945,26 @@ live!(exemplars_parse);
 fn invalid_query_error(t: &Target) {
     let req = prom::query_range(&t.url, "sum(rate(", t.last_hour(), 60_000, None, None);
     let a = t.call(&req);
-    let err = prom::parse_query_range(a.status, a.content_type.as_deref(), &a.body, 60_000).unwrap_err();
+    let err =
+        prom::parse_query_range(a.status, a.content_type.as_deref(), &a.body, 60_000).unwrap_err();
     println!("  {}: invalid query -> HTTP {}: {err}", t.name(), a.status);
     match (&err, t.is_vm()) {
         (PromError::BadData { message }, false) => {
             assert_eq!(a.status, 400);
-            assert!(message.contains("parse error") && message.contains("unclosed left parenthesis"), "{message}");
+            assert!(
+                message.contains("parse error") && message.contains("unclosed left parenthesis"),
+                "{message}"
+            );
         }
         // VictoriaMetrics puts the HTTP code in errorType; the core keeps it as "other".
-        (PromError::Other { status: 422, error_type, message }, true) => {
+        (
+            PromError::Other {
+                status: 422,
+                error_type,
+                message,
+            },
+            true,
+        ) => {
             assert_eq!(error_type, "422");
             assert!(message.contains("sum(rate("), "{message}");
         }
@@ -662,7 +978,10 @@ live!(invalid_query_error);
 fn long_query_posts(t: &Target) {
     let mut parts = vec![format!("{}{{group=\"billing-ledger\"}}", model::KAFKA_LAG)];
     for i in 0..150 {
-        parts.push(format!("{}{{group=\"no-such-group-{i:03}\"}}", model::KAFKA_LAG));
+        parts.push(format!(
+            "{}{{group=\"no-such-group-{i:03}\"}}",
+            model::KAFKA_LAG
+        ));
     }
     let promql = parts.join(" or ");
     let range = t.last_hour();
@@ -682,7 +1001,12 @@ fn long_query_posts(t: &Target) {
     let a = t.call(&req);
     let sets = prom::parse_series(a.status, a.content_type.as_deref(), &a.body).unwrap();
     assert_eq!(sets.len(), 1, "{}: {sets:?}", t.name());
-    println!("  {}: {} bytes of PromQL went as a {} byte form POST", t.name(), promql.len(), req.body.unwrap().len());
+    println!(
+        "  {}: {} bytes of PromQL went as a {} byte form POST",
+        t.name(),
+        promql.len(),
+        req.body.unwrap().len()
+    );
 }
 live!(long_query_posts);
 
@@ -692,11 +1016,26 @@ fn core_step_never_exceeds_the_cap(t: &Target) {
     let step = time::step_for(t.window, 100_000, 1);
     let range = time::align(t.window, step);
     let points = (range.to_ms() - range.from_ms()) / step + 1;
-    assert!(points <= prom::max_points(t.flavour), "{points} points at step {step}");
+    assert!(
+        points <= prom::max_points(t.flavour),
+        "{points} points at step {step}"
+    );
     let frame = range_frame(t, model::KAFKA_LAG, range, step);
-    let n = frame.series.iter().map(|s| s.times.len() as i64).max().unwrap_or(0);
-    assert!(n > 1000 && n <= points, "{}: {n} points of at most {points}", t.name());
-    println!("  {}: 6 h at a 100,000 px panel: step {step} ms, {points} points, accepted", t.name());
+    let n = frame
+        .series
+        .iter()
+        .map(|s| s.times.len() as i64)
+        .max()
+        .unwrap_or(0);
+    assert!(
+        n > 1000 && n <= points,
+        "{}: {n} points of at most {points}",
+        t.name()
+    );
+    println!(
+        "  {}: 6 h at a 100,000 px panel: step {step} ms, {points} points, accepted",
+        t.name()
+    );
 }
 live!(core_step_never_exceeds_the_cap);
 
@@ -711,9 +1050,13 @@ fn point_cap_error_on_prometheus() {
     assert!(req.url.contains("&step=1"), "{}", req.url);
     let a = t.call(&req);
     assert_eq!(a.status, 400);
-    let err = prom::parse_query_range(a.status, a.content_type.as_deref(), &a.body, 1_000).unwrap_err();
+    let err =
+        prom::parse_query_range(a.status, a.content_type.as_deref(), &a.body, 1_000).unwrap_err();
     match &err {
-        PromError::BadData { message } => assert!(message.contains("exceeded maximum resolution of 11,000 points"), "{message}"),
+        PromError::BadData { message } => assert!(
+            message.contains("exceeded maximum resolution of 11,000 points"),
+            "{message}"
+        ),
         other => panic!("expected bad_data, got {other:?}"),
     }
     println!("  Prometheus: {err}");
@@ -734,7 +1077,8 @@ fn server_timeout_on_prometheus() {
     let req = prom::query_range(&t.url, promql, t.window, 5_000, Some(1), None);
     assert!(req.url.contains("&timeout=0.001"), "{}", req.url);
     let a = t.call(&req);
-    let err = prom::parse_query_range(a.status, a.content_type.as_deref(), &a.body, 5_000).unwrap_err();
+    let err =
+        prom::parse_query_range(a.status, a.content_type.as_deref(), &a.body, 5_000).unwrap_err();
     assert_eq!(a.status, 503, "{err}");
     match &err {
         PromError::Timeout { message } => assert!(message.contains("query timed out"), "{message}"),
@@ -765,7 +1109,10 @@ fn client_read_timeout_against_a_silent_server() {
     let result = execute(&req, Duration::from_millis(300));
     let took = started.elapsed();
     assert_eq!(result.unwrap_err(), CallError::TimedOut);
-    println!("  silent server: the read timed out after {} ms (limit 300 ms)", took.as_millis());
+    println!(
+        "  silent server: the read timed out after {} ms (limit 300 ms)",
+        took.as_millis()
+    );
     holder.join().unwrap();
 }
 
@@ -773,9 +1120,13 @@ fn client_read_timeout_against_a_silent_server() {
 
 #[test]
 fn http_client_parses_length_chunked_and_close_delimited_bodies() {
-    let by_length = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4\r\n\r\n{}\r\nX";
+    let by_length =
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 4\r\n\r\n{}\r\nX";
     let a = parse_http(by_length).unwrap();
-    assert_eq!((a.status, a.content_type.as_deref(), a.body.as_slice()), (200, Some("application/json"), &b"{}\r\n"[..]));
+    assert_eq!(
+        (a.status, a.content_type.as_deref(), a.body.as_slice()),
+        (200, Some("application/json"), &b"{}\r\n"[..])
+    );
 
     let chunked = b"HTTP/1.1 400 Bad Request\r\ntransfer-encoding: chunked\r\n\r\n5;x=y\r\n{\"a\":\r\n3\r\n 1}\r\n0\r\n\r\n";
     let a = parse_http(chunked).unwrap();
@@ -783,11 +1134,23 @@ fn http_client_parses_length_chunked_and_close_delimited_bodies() {
 
     let close = b"HTTP/1.0 502 Bad Gateway\r\nContent-Type: text/html\r\n\r\n<html>bad</html>";
     let a = parse_http(close).unwrap();
-    assert_eq!((a.status, a.body.as_slice()), (502, &b"<html>bad</html>"[..]));
+    assert_eq!(
+        (a.status, a.body.as_slice()),
+        (502, &b"<html>bad</html>"[..])
+    );
 
-    assert!(matches!(parse_http(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}"), Err(CallError::Protocol(_))));
-    assert!(matches!(parse_http(b"garbage"), Err(CallError::Protocol(_))));
-    assert_eq!(split_url("http://127.0.0.1:9090/api/v1/query?x=1").unwrap(), ("127.0.0.1:9090".into(), "/api/v1/query?x=1".into()));
+    assert!(matches!(
+        parse_http(b"HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{}"),
+        Err(CallError::Protocol(_))
+    ));
+    assert!(matches!(
+        parse_http(b"garbage"),
+        Err(CallError::Protocol(_))
+    ));
+    assert_eq!(
+        split_url("http://127.0.0.1:9090/api/v1/query?x=1").unwrap(),
+        ("127.0.0.1:9090".into(), "/api/v1/query?x=1".into())
+    );
     assert_eq!(split_url("http://h").unwrap(), ("h:80".into(), "/".into()));
     assert!(split_url("/prom/api/v1/query").is_err());
 }
@@ -845,7 +1208,11 @@ fn decode_24_series_by_11000_samples() {
     assert!(frame.series.iter().all(|s| s.times.len() == 11_000));
     assert!(frame.series[0].values[13].is_nan());
     runs.sort_by(f64::total_cmp);
-    let profile = if cfg!(debug_assertions) { "debug (unoptimised) build" } else { "release build" };
+    let profile = if cfg!(debug_assertions) {
+        "debug (unoptimised) build"
+    } else {
+        "release build"
+    };
     println!(
         "DECODE 24 series x 11,000 samples: {} bytes ({:.1} MB) decoded by core::prom::parse_query_range in {:.0} ms median (runs {:?} ms; {profile}, host)",
         body.len(),
