@@ -111,11 +111,10 @@ async fn execute(pool: String, request: Outgoing, timeout_ms: u32, controller: w
     let timer = window
         .set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.as_ref().unchecked_ref(), timeout_ms as i32)
         .ok();
+    // Clears the timer however this future ends (finished, or dropped when every waiter
+    // left), so the callback can never run after its closure is gone.
+    let _timer = TimerGuard { window: window.clone(), id: timer, _callback: on_timeout };
     let result = fetch_bytes(&window, &request, &controller.signal()).await;
-    if let Some(id) = timer {
-        window.clear_timeout_with_handle(id);
-    }
-    drop(on_timeout);
     result.map(Rc::new).map_err(|e| {
         if timed_out.get() {
             format!("No complete answer from {} within {:.1} s. The server may be overloaded or the query too expensive; narrow the time range or raise timeout_ms in datasources.json.", host_of(&request.url), timeout_ms as f64 / 1000.0)
@@ -160,6 +159,21 @@ async fn fetch_bytes(window: &web_sys::Window, request: &Outgoing, signal: &web_
         return Err(too_large(bytes.length() as usize));
     }
     Ok(RawResponse { status, content_type, body: bytes.to_vec() })
+}
+
+/// Owns a pending `setTimeout` and its callback; dropping it cancels the timer first.
+struct TimerGuard {
+    window: web_sys::Window,
+    id: Option<i32>,
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Drop for TimerGuard {
+    fn drop(&mut self) {
+        if let Some(id) = self.id {
+            self.window.clear_timeout_with_handle(id);
+        }
+    }
 }
 
 fn too_large(bytes: usize) -> String {
