@@ -77,7 +77,7 @@ fn PanelFrame(panel: Panel, place: LayoutItem) -> impl IntoView {
                     <button class="nk-icon" title="Edit" data-testid="panel-edit"
                         on:click={ let p = panel.clone(); move |_| state.editing.set(Some(crate::core::editor::PanelDraft::from_panel(&p))) }>"✎"</button>
                     <button class="nk-icon" title="Duplicate" data-testid="panel-duplicate"
-                        on:click={ let id = panel.id.clone(); move |_| state.duplicate_panel(&id) }>"⧉"</button>
+                        on:click={ let id = panel.id.clone(); move |_| state.duplicate_panel(&id) }>"❐"</button>
                     <button class="nk-icon" title="Remove" data-testid="panel-remove"
                         on:click={ let id = panel.id.clone(); move |_| state.remove_panel(&id) }>"✕"</button>
                 </span>
