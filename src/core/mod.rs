@@ -24,4 +24,5 @@ pub mod refresh;
 pub mod spec;
 pub mod status;
 pub mod time;
+pub mod trace;
 pub mod vars;

@@ -1,0 +1,53 @@
+//! Traces: one model for Jaeger, Tempo, OTLP-JSON and Zipkin, requests as values, and the
+//! pure pieces of the waterfall (tree, visible rows, view bounds, critical path, search).
+//!
+//! This module tree must never perform IO, read the clock or name a browser crate. Bodies
+//! come in as bytes, times as epoch microseconds; requests go out as plain values.
+//!
+//! Files: `id.rs` (the one id decoder), `model.rs` (the model, times in µs), `scalar.rs`
+//! (lenient JSON leaves), `otlp_wire.rs` + `otlp.rs` (OTLP, api_v3, Tempo), `jaeger.rs`
+//! (Jaeger v1), `zipkin.rs` (Zipkin v2), `group.rs` (spans into traces), `detect.rs`
+//! ([`parse_any`]), `lists.rs` (services, operations, search results), `request.rs`
+//! (requests), `tree.rs`, `rows.rs`, `bounds.rs`, `critical.rs`, `find.rs` (waterfall),
+//! `error.rs`, `warnings.rs`.
+
+mod bounds;
+mod critical;
+mod detect;
+mod error;
+mod find;
+mod group;
+mod id;
+mod jaeger;
+mod lists;
+mod model;
+mod otlp;
+mod otlp_wire;
+mod request;
+mod rows;
+mod scalar;
+mod tree;
+mod warnings;
+mod zipkin;
+
+#[cfg(test)]
+mod fixture_tests;
+#[cfg(test)]
+mod parse_tests;
+#[cfg(test)]
+mod waterfall_tests;
+
+pub use detect::{parse_any, parse_detailed, Parsed, TraceFormat};
+pub use error::TraceError;
+pub use id::{parse_traceparent, IdError, SpanId, TraceId};
+pub use model::{attr, AttrValue, Attributes, Event, Link, Operation, Resource, Span, SpanKind, Status, Trace, TraceSummary};
+pub use warnings::MAX_WARNINGS;
+pub use bounds::{first_visible_row, row_tops, viewed_bounds, visible_range, ViewedBounds};
+pub use critical::{critical_path, on_critical_path, CriticalSection};
+pub use find::{find_spans, service_colour};
+pub use lists::{parse_operations, parse_search, parse_services, summarize};
+pub use request::{
+    go_duration, operations_request, rfc3339_us, search_request, services_request, trace_request, SearchParams, TraceBackend,
+};
+pub use rows::{collapse_all, expand_to_depth, hide_shorter_than, visible_rows, visible_rows_with, Fold, Row, RowFilter};
+pub use tree::SpanTree;
