@@ -201,3 +201,69 @@ async fn link_errors_render_as_text_never_as_html() {
     assert_eq!(shown.text_content().as_deref(), Some("<img src=x onerror=alert(1)><b>bold</b>"));
     assert!(shown.query_selector("img, b").unwrap().is_none(), "no markup was injected");
 }
+
+// ------------------------------------------------------------------- health grid (issue #5)
+
+use napkin::core::datasource::Registry;
+use napkin::core::health::{parse, Polled, RawAnswer};
+use napkin::core::spec::{Dashboard, HealthGridSpec, Panel, PanelDef};
+use napkin::ui::health::HealthStore;
+
+#[wasm_bindgen_test]
+async fn health_grid_paints_cells_with_hooks_failing_rows_first_and_blocks_the_banner() {
+    let state = StoredValue::new(None::<(AppState, HealthStore)>);
+    let (host, _mounted) = mount(move || {
+        let panel = Panel {
+            id: "hg".into(),
+            title: "Health".into(),
+            datasource: "hc".into(),
+            def: PanelDef::HealthGrid(HealthGridSpec { services: vec!["catalog".into(), "orders".into()], ..Default::default() }),
+        };
+        let app = AppState::provide(Dashboard { panels: vec![panel], layout: Vec::new(), ..shop_overview() });
+        let (registry, _) = Registry::parse(
+            r#"[{"name":"hc","kind":"health","endpoints":[{"service":"orders","url":"/o"},{"service":"catalog","url":"/c"}]}]"#,
+        )
+        .unwrap();
+        app.registry.set(Some(registry));
+        let store = HealthStore::provide(app);
+        state.set_value(Some((app, store)));
+        view! { <Banner/> <Grid/> }
+    });
+    tick().await;
+    let (app, store) = state.get_value().unwrap();
+    assert_eq!(panel_titled(&host, "Health").get_attribute("data-state").as_deref(), Some("loading"));
+    assert_eq!(attr(&host, "overall-status", "data-status").as_deref(), Some("unknown"), "no health data is never green");
+
+    let now = js_sys::Date::now() as i64;
+    app.clock_ms.set(now);
+    let answer = |service: &str, code: u16, body: &str| Polled {
+        probe: parse(service, Some(code), Some("application/json"), body.as_bytes(), None),
+        polled_at_ms: now,
+        raw: Some(RawAnswer::received("/x", code, Some("application/json"), body.as_bytes(), 5)),
+    };
+    store.data.update(|d| {
+        d.record("hc", answer("catalog", 200, r#"[{"Name":"redis","Status":"OK"}]"#));
+        d.record("hc", answer("orders", 503, r#"[{"Name":"myDB","Status":"TIMEOUT"},{"Name":"kafka","Status":"OK"}]"#));
+    });
+    tick().await;
+    let panel = panel_titled(&host, "Health");
+    assert_eq!(panel.get_attribute("data-state").as_deref(), Some("ok"));
+    let row = |sel: &str| panel.query_selector(&format!("[data-testid=\"health-row\"]{sel}")).unwrap();
+    let first = row("").expect("a row");
+    assert_eq!(first.get_attribute("data-service").as_deref(), Some("orders"), "failing rows first");
+    assert_eq!(first.get_attribute("data-state").as_deref(), Some("fail"));
+    assert_eq!(row("[data-service=\"catalog\"]").and_then(|r| r.get_attribute("data-state")).as_deref(), Some("ok"));
+    let db = panel.query_selector("[data-testid=\"health-cell\"][data-service=\"orders\"][data-check=\"myDB\"]").unwrap().expect("myDB cell");
+    assert_eq!(db.get_attribute("data-state").as_deref(), Some("fail"));
+    assert_eq!(db.get_attribute("data-stale").as_deref(), Some("false"));
+    assert_eq!(db.get_attribute("data-reason").as_deref(), Some("timeout"));
+    let label = db.text_content().unwrap();
+    assert!(label.contains("fail") && label.contains("TIMEOUT"), "labelled, not only coloured: {label}");
+    assert_eq!(attr(&host, "overall-status", "data-status").as_deref(), Some("fail"));
+
+    let toggle: web_sys::HtmlInputElement = by_testid(&host, "health-hide-green").unwrap().unchecked_into();
+    toggle.click();
+    tick().await;
+    assert!(row("[data-service=\"catalog\"]").is_none(), "hide all-green hides the green row");
+    assert!(row("[data-service=\"orders\"]").is_some());
+}
