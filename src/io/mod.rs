@@ -1,6 +1,7 @@
 //! The browser edge: executes what `core` describes (fetch, history, clipboard, clock,
 //! canvas). No business logic lives here; every decision is a call into `core`.
 
+pub mod bench;
 pub mod clipboard;
 pub mod clock;
 pub mod config;

@@ -1,0 +1,524 @@
+'use strict';
+// Napkin benchmarks in headless Chromium (issue #7), run by `./napkin bench`.
+//
+//   node tests/bench/bench.cjs [--runs 5] [--soak 60] [--only B1,B2,...] [--out FILE] [--smoke]
+//
+// Environment: NAPKIN_DIST (release dist, default target/napkin-bench-dist),
+// NAPKIN_CHROMIUM, NAPKIN_PROM_URL / NAPKIN_PROM_FROM_MS / NAPKIN_PROM_TO_MS (the test
+// Prometheus; B4 and B7 print "n/a" without it), NODE_PATH with playwright-core and uplot.
+//
+// Timing is performance.now() in the page around the app's own code (bench exports in
+// src/io/bench.rs call core::chart::build + io::plot::draw and core::prom::parse_query_range;
+// they also leave performance.measure entries), plus CDP (tracing, Runtime.getHeapUsage,
+// HeapProfiler.collectGarbage) and a longtask PerformanceObserver. Never virtual time.
+
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+const { chromium } = require('playwright-core');
+const { startServer } = require('../e2e/lib/server.cjs');
+const { CHROMIUM_ARGS } = require('../e2e/lib/harness.cjs');
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const DIST = process.env.NAPKIN_DIST || path.join(ROOT, 'target', 'napkin-bench-dist');
+const CHROMIUM = process.env.NAPKIN_CHROMIUM || '/usr/bin/chromium';
+const PROM = process.env.NAPKIN_PROM_URL || '';
+const PROM_TO = Number(process.env.NAPKIN_PROM_TO_MS || 0);
+const PROM_FROM = Number(process.env.NAPKIN_PROM_FROM_MS || 0);
+
+function arg(name, def) {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return def;
+  const v = process.argv[i + 1];
+  return v === undefined || v.startsWith('--') ? true : v;
+}
+const SMOKE = !!arg('smoke', false);
+const RUNS = Number(arg('runs', SMOKE ? 1 : 5));
+const SOAK_S = Number(arg('soak', SMOKE ? 0 : 60));
+const ONLY = String(arg('only', 'B1,B2,B3,B4,B5,B6,B7')).split(',');
+const OUT = arg('out', path.join(ROOT, 'target', 'napkin-bench.json'));
+const B2_SIZES = SMOKE ? [10_000] : [10_000, 100_000, 1_000_000];
+
+// ------------------------------------------------------------------------- statistics
+
+function stats(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const q = (p) => s[Math.min(s.length - 1, Math.max(0, Math.round(p * (s.length - 1))))];
+  return { n: s.length, median: q(0.5), min: s[0], max: s[s.length - 1], runs: xs };
+}
+const ms = (v) => (v === undefined || v === null ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+const fmtStats = (st) => `${ms(st.median)} ms (${ms(st.min)}–${ms(st.max)}, n=${st.n})`;
+const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+const mb = (b) => `${(b / 1048576).toFixed(1)} MB`;
+
+// ---------------------------------------------------------------------------- machine
+
+function machine() {
+  let model = os.cpus()[0] ? os.cpus()[0].model : '?';
+  try {
+    const m = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) model = m[1].trim();
+  } catch {}
+  return { nproc: os.availableParallelism ? os.availableParallelism() : os.cpus().length, model, memGB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version };
+}
+
+// ------------------------------------------------------------------------------ pages
+
+let browser;
+let server;
+
+async function newPage(viewport = { width: 1280, height: 900 }) {
+  const context = await browser.newContext({ viewport, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  page.setDefaultTimeout(120000);
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  page.on('crash', () => page.errors.push('page crashed'));
+  return page;
+}
+
+/** Opens the app with an (almost) empty dashboard and waits for the bench exports. */
+async function benchPage() {
+  const page = await newPage();
+  const dash = { version: 1, title: 'bench', panels: [] };
+  await page.goto(`${server.url}?bench#json=${encodeURIComponent(JSON.stringify(dash))}`);
+  await page.waitForFunction(() => window.wasmBindings && typeof window.wasmBindings.bench_paint === 'function');
+  return page;
+}
+
+const gc = (page) => page.evaluate(() => (window.gc ? window.gc() : undefined));
+
+// ------------------------------------------------------------------------------ B1
+
+async function b1() {
+  const page = await newPage();
+  await page.goto(server.url);
+  // Resources that finished before the first contentful paint (the app paints only after
+  // its wasm ran, so this is everything needed for the first frame), plus the document.
+  const loaded = await page.evaluate(async () => {
+    const fcp = await new Promise((ok) => {
+      const seen = performance.getEntriesByName('first-contentful-paint')[0];
+      if (seen) return ok(seen.startTime);
+      new PerformanceObserver((l, o) => {
+        o.disconnect();
+        ok(l.getEntries()[0].startTime);
+      }).observe({ type: 'paint', buffered: true });
+    });
+    const res = performance
+      .getEntriesByType('resource')
+      .filter((r) => r.responseEnd <= fcp)
+      .map((r) => new URL(r.name).pathname);
+    return { fcp, files: ['/index.html', ...res] };
+  });
+  await page.context().close();
+  const files = [];
+  let raw = 0, gz = 0, br = 0;
+  for (const p of loaded.files) {
+    if (!/\.(wasm|js|css|html)$/.test(p)) continue;
+    const f = path.join(DIST, p);
+    if (!fs.existsSync(f)) continue;
+    const b = fs.readFileSync(f);
+    const g = zlib.gzipSync(b, { level: 9 }).length;
+    const r = zlib.brotliCompressSync(b, { params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11 } }).length;
+    files.push({ file: p, raw: b.length, gzip: g, brotli: r });
+    raw += b.length; gz += g; br += r;
+  }
+  return { fcp_ms: loaded.fcp, files, raw, gzip: gz, brotli: br, target_gzip: 300 * 1024, pass: gz <= 300 * 1024 };
+}
+
+// ------------------------------------------------------------------------------ B2
+
+async function b2() {
+  const page = await benchPage();
+  await page.addStyleTag({ url: '/bench-peers/uPlot.min.css' });
+  await page.addScriptTag({ url: '/bench-peers/uPlot.iife.min.js' });
+  const out = {};
+  for (const n of B2_SIZES) {
+    // Same deterministic data for both: 1 s spacing, a slow wave plus LCG noise.
+    await page.evaluate((n) => {
+      const xs = new Float64Array(n), ms = new Float64Array(n), ys = new Float64Array(n);
+      const t0 = 1_700_000_000;
+      let seed = 42;
+      for (let i = 0; i < n; i++) {
+        seed = (seed * 1664525 + 1013904223) >>> 0;
+        xs[i] = t0 + i;
+        ms[i] = (t0 + i) * 1000;
+        ys[i] = 100 + 50 * Math.sin(i / (n / 20)) + (seed / 4294967296) * 20;
+      }
+      window.__b2 = { xs, ys };
+      window.wasmBindings.bench_load(ms, ys, 1000);
+    }, n);
+    const napkin = [], uplot = [], build = [], draw = [];
+    for (let r = -1; r < RUNS; r++) { // r = -1: warm-up, not recorded
+      const order = r % 2 === 0 ? ['napkin', 'uplot'] : ['uplot', 'napkin'];
+      for (const who of order) {
+        await gc(page);
+        const t = await page.evaluate(async (who) => {
+          const host = document.createElement('div');
+          host.style.cssText = 'position:fixed;left:0;top:0;width:800px;height:300px;background:#fff;z-index:99';
+          document.body.appendChild(host);
+          await new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+          performance.clearMeasures();
+          let dt;
+          if (who === 'napkin') {
+            const c = document.createElement('canvas');
+            c.style.cssText = 'width:800px;height:300px;display:block';
+            host.appendChild(c);
+            const t0 = performance.now();
+            window.wasmBindings.bench_paint(c);
+            dt = performance.now() - t0;
+          } else {
+            const { xs, ys } = window.__b2;
+            const t0 = performance.now();
+            let done;
+            const drawn = new Promise((ok) => (done = ok));
+            const u = new uPlot(
+              {
+                width: 800, height: 300, pxAlign: 0,
+                legend: { show: false }, cursor: { show: false },
+                scales: { x: { time: true } },
+                series: [{}, { stroke: '#0072B2', width: 1.5 }],
+                hooks: { draw: [() => done()] },
+              },
+              [xs, ys],
+              host,
+            );
+            await drawn;
+            u.ctx.getImageData(400, 150, 1, 1);
+            dt = performance.now() - t0;
+            u.destroy();
+          }
+          const m = (name) => { const e = performance.getEntriesByName(name, 'measure')[0]; return e ? e.duration : null; };
+          const res = { dt, build: m('napkin:build'), draw: m('napkin:draw') };
+          host.remove();
+          return res;
+        }, who);
+        if (r < 0) continue;
+        if (who === 'napkin') { napkin.push(t.dt); build.push(t.build); draw.push(t.draw); } else uplot.push(t.dt);
+      }
+    }
+    const a = stats(napkin), b = stats(uplot);
+    out[n] = { napkin: a, uplot: b, napkin_build: stats(build), napkin_draw: stats(draw), ratio: a.median / b.median };
+  }
+  await page.context().close();
+  const at1m = out[1_000_000];
+  return { sizes: out, target_ratio_1m: 0.5, pass: at1m ? at1m.ratio <= 0.5 : null };
+}
+
+// ------------------------------------------------------------------------------ B3
+
+/** A Prometheus query_range answer, formatted as Prometheus formats it. */
+function promBody(series, samples) {
+  let seed = 7;
+  const rnd = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 4294967296);
+  const services = ['gateway', 'inventory', 'transaction', 'credit', 'fraud', 'billing'];
+  const parts = [];
+  for (let s = 0; s < series; s++) {
+    const metric = { service: services[s % 6], instance: `10.0.${s}.1:9090`, job: 'shop', status: String(200 + (s % 4)) };
+    const vals = new Array(samples);
+    let v = 100 * rnd();
+    for (let i = 0; i < samples; i++) {
+      v = Math.max(0, v + (rnd() - 0.5));
+      vals[i] = `[${1_700_000_000 + i * 15},"${v}"]`;
+    }
+    parts.push(`{"metric":${JSON.stringify(metric)},"values":[${vals.join(',')}]}`);
+  }
+  return `{"status":"success","data":{"resultType":"matrix","result":[${parts.join(',')}]}}`;
+}
+
+async function b3() {
+  const series = 24, samples = SMOKE ? 1000 : 11_000;
+  const body = promBody(series, samples);
+  fs.mkdirSync(path.join(DIST, 'bench-peers'), { recursive: true });
+  fs.writeFileSync(path.join(DIST, 'bench-peers', 'query_range.json'), body);
+  const page = await benchPage();
+  await page.evaluate(async () => {
+    window.__b3 = new Uint8Array(await (await fetch('/bench-peers/query_range.json')).arrayBuffer());
+  });
+  const napkin = [], js = [];
+  let counts;
+  for (let r = -1; r < RUNS; r++) {
+    const order = r % 2 === 0 ? ['napkin', 'js'] : ['js', 'napkin'];
+    for (const who of order) {
+      await gc(page);
+      const t = await page.evaluate((who) => {
+        const bytes = window.__b3;
+        const t0 = performance.now();
+        let n = 0;
+        if (who === 'napkin') {
+          n = window.wasmBindings.bench_decode(bytes, 15000);
+        } else {
+          const j = JSON.parse(new TextDecoder().decode(bytes));
+          if (j.status !== 'success' || j.data.resultType !== 'matrix') throw new Error('bad answer');
+          const out = j.data.result.map((s) => {
+            const len = s.values.length, times = new Float64Array(len), values = new Float64Array(len);
+            for (let i = 0; i < len; i++) {
+              const p = s.values[i];
+              times[i] = Math.round(p[0] * 1000);
+              values[i] = parseFloat(p[1]);
+            }
+            return { labels: s.metric, times, values };
+          });
+          for (const s of out) n += s.values.length;
+        }
+        return { dt: performance.now() - t0, n };
+      }, who);
+      if (r < 0) { counts = counts || {}; counts[who] = t.n; continue; }
+      (who === 'napkin' ? napkin : js).push(t.dt);
+    }
+  }
+  await page.context().close();
+  const a = stats(napkin), b = stats(js);
+  return {
+    series, samples, bytes: Buffer.byteLength(body), gzip_bytes: zlib.gzipSync(body).length, decoded: counts,
+    napkin: a, js: b, speedup: b.median / a.median, target_speedup: 3, pass: b.median / a.median >= 3,
+  };
+}
+
+// ---------------------------------------------------------------------- B4 and B7
+
+const VIEWPORT_B4 = { width: 2100, height: 1000 }; // full-width panels: step 15 s ⇒ ~2,000 points
+const B4_POINTS = 2000, STEP_MS = 15000;
+
+function b4Dashboard(refreshS) {
+  const services = ['gateway', 'inventory', 'transaction', 'credit', 'fraud', 'billing'];
+  const triples = [];
+  for (let a = 0; a < 6; a++) for (let b = a + 1; b < 6; b++) for (let c = b + 1; c < 6; c++) triples.push([a, b, c]);
+  const panels = [], layout = [];
+  for (let i = 0; i < 24; i++) {
+    const t = triples[i % triples.length].map((k) => services[k]).join('|');
+    const w = i < triples.length ? '1m' : '2m';
+    panels.push({
+      id: `p${i}`, title: `bench ${i}`, datasource: 'prom', kind: 'timeseries',
+      spec: { queries: [{ kind: 'promql', spec: { expr: `sum by (service) (rate(shop_http_requests_total{service=~"${t}"}[${w}]))` } }], unit: 'req_per_sec' },
+    });
+    layout.push({ panel: `p${i}`, x: 0, y: i * 3, w: 12, h: 3 });
+  }
+  // Relative range ending now: the backfill ends 5 min ago and covers NAPKIN_PROM_HOURS.
+  return { version: 1, title: 'bench B4', time: { kind: 'relative', spec: { last_s: (B4_POINTS * STEP_MS) / 1000 } }, refresh_s: refreshS, panels, layout };
+}
+
+const LONGTASKS_INIT = `
+  window.__longtasks = [];
+  try { new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__longtasks.push([e.startTime, e.duration]); })
+    .observe({ type: 'longtask', buffered: true }); } catch (e) {}
+`;
+
+/** In the page: all 24 panels ok and every chart canvas shows a series colour in its middle column. */
+function allPaintedInPage(n) {
+  const ps = [...document.querySelectorAll('[data-testid="panel"]')];
+  if (ps.length < n || !ps.every((p) => p.getAttribute('data-state') === 'ok')) return false;
+  for (const p of ps) {
+    const c = p.querySelector('canvas[data-testid="chart"]');
+    if (!c || !c.width || !c.height) return false;
+    const d = c.getContext('2d').getImageData(Math.floor(c.width / 2), 0, 1, c.height).data;
+    let chroma = false;
+    for (let i = 0; i < d.length && !chroma; i += 4) chroma = d[i + 3] > 128 && Math.max(d[i], d[i + 1], d[i + 2]) - Math.min(d[i], d[i + 1], d[i + 2]) > 48;
+    if (!chroma) return false;
+  }
+  return performance.now();
+}
+
+async function openB4(refreshS, { trace = false } = {}) {
+  const page = await newPage(VIEWPORT_B4);
+  await page.context().addInitScript({ content: LONGTASKS_INIT });
+  const queries = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/query_range')) queries.push(r.url()); });
+  if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink.user_timing'] });
+  await page.goto(`${server.url}#json=${encodeURIComponent(JSON.stringify(b4Dashboard(refreshS)))}`);
+  // rAF polling: the check reads one pixel column per canvas (cheap next to the work measured).
+  const painted = await page.evaluate(
+    (src) => new Promise((ok, fail) => {
+      const check = new Function('n', `return (${src})(n)`);
+      const until = performance.now() + 60000;
+      const tick = () => {
+        const t = check(24);
+        if (t) return ok(t);
+        if (performance.now() > until) return fail(new Error('panels not painted within 60 s'));
+        requestAnimationFrame(tick);
+      };
+      tick();
+    }),
+    allPaintedInPage.toString(),
+  );
+  const info = await page.evaluate(() => {
+    const c = document.querySelector('canvas[data-testid="chart"]');
+    return { longtasks: window.__longtasks.slice(), canvas: c ? [c.width, c.height] : null };
+  });
+  const longest = info.longtasks.filter(([s]) => s <= painted).reduce((m, [, d]) => Math.max(m, d), 0);
+  let traceInfo = null;
+  if (trace) traceInfo = longestTraceTask(JSON.parse((await browser.stopTracing()).toString()), painted);
+  return { page, painted, longest_longtask: longest, longtasks: info.longtasks.length, canvas: info.canvas, queries: queries.length, trace: traceInfo };
+}
+
+/** Longest RunTask on the renderer main thread, and what filled it (top events inside). */
+function longestTraceTask(trace, until) {
+  const ev = trace.traceEvents || trace;
+  const mains = new Set(ev.filter((e) => e.name === 'thread_name' && e.args && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = (e) => mains.has(`${e.pid}:${e.tid}`);
+  const tasks = ev.filter((e) => e.ph === 'X' && e.name === 'RunTask' && onMain(e) && e.dur);
+  if (!tasks.length) return null;
+  tasks.sort((a, b) => b.dur - a.dur);
+  const top = tasks[0];
+  const inside = ev.filter((e) => e.ph === 'X' && onMain(e) && e !== top && e.ts >= top.ts && e.ts + (e.dur || 0) <= top.ts + top.dur && e.dur > 1000);
+  const byName = {};
+  for (const e of inside) {
+    const k = e.name === 'FunctionCall' && e.args && e.args.data ? `FunctionCall ${e.args.data.functionName || ''}`.trim() : e.name;
+    byName[k] = Math.max(byName[k] || 0, e.dur / 1000);
+  }
+  const ranked = Object.entries(byName).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(1)} ms`);
+  return { longest_ms: top.dur / 1000, over_50ms: tasks.filter((t) => t.dur > 50000).length, inside: ranked, tasks_total: tasks.length };
+}
+
+async function memory(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => window.wasmBindings.bench_wasm_memory());
+  await cdp.detach();
+  return { js_used: heap.usedSize, js_total: heap.totalSize, wasm, total: heap.usedSize + wasm };
+}
+
+async function b4() {
+  const runs = [], longest = [];
+  let last;
+  for (let r = -1; r < RUNS; r++) {
+    const res = await openB4(0);
+    await res.page.context().close();
+    if (r < 0) continue;
+    runs.push(res.painted);
+    longest.push(res.longest_longtask);
+    last = res;
+  }
+  const traced = await openB4(0, { trace: true });
+  await traced.page.context().close();
+  const st = stats(runs);
+  const maxLong = Math.max(...longest);
+  return {
+    panels: 24, series_per_panel: 3, points_per_series: B4_POINTS, viewport: VIEWPORT_B4, canvas_px: last.canvas, queries: last.queries,
+    painted: st, longest_longtask_ms: stats(longest), traced_run: { painted: traced.painted, ...traced.trace },
+    target_ms: 1000, pass: st.median < 1000 && maxLong <= 50 && (!traced.trace || traced.trace.longest_ms <= 50),
+  };
+}
+
+async function b7() {
+  const open = await openB4(5);
+  const page = open.page;
+  const before = await memory(page);
+  let queries0 = 0;
+  page.on('request', (r) => { if (r.url().includes('/api/v1/query_range')) queries0++; });
+  const samples = [];
+  const t0 = Date.now();
+  while (Date.now() - t0 < SOAK_S * 1000) {
+    await new Promise((ok) => setTimeout(ok, Math.min(15000, SOAK_S * 1000)));
+    const m = await memory(page);
+    samples.push({ s: Math.round((Date.now() - t0) / 1000), js_used: m.js_used, wasm: m.wasm });
+  }
+  const after = samples.length ? { ...samples[samples.length - 1], total: samples[samples.length - 1].js_used + samples[samples.length - 1].wasm } : before;
+  const states = await page.evaluate(() => [...document.querySelectorAll('[data-testid="panel"]')].map((p) => p.getAttribute('data-state')));
+  await page.context().close();
+  const growth = (after.total - before.total) / before.total;
+  return {
+    soak_s: SOAK_S, refresh_s: 5, refresh_queries: queries0, before, after, samples, growth_pct: 100 * growth,
+    panels_ok_after: states.filter((s) => s === 'ok').length,
+    target_mb: 60, pass: before.total <= 60 * 2 ** 20 && after.total <= 60 * 2 ** 20 && growth < 0.1,
+  };
+}
+
+// ------------------------------------------------------------------------------ main
+
+function exists(p) { return fs.existsSync(path.join(ROOT, p)); }
+
+async function main() {
+  if (!fs.existsSync(path.join(DIST, 'index.html'))) throw new Error(`no release build in ${DIST}`);
+  // uPlot, served by the bench server from the bench's own dist (never loaded by B1).
+  const uplotDir = path.dirname(require.resolve('uplot/dist/uPlot.iife.min.js'));
+  fs.mkdirSync(path.join(DIST, 'bench-peers'), { recursive: true });
+  for (const f of ['uPlot.iife.min.js', 'uPlot.min.css']) fs.copyFileSync(path.join(uplotDir, f), path.join(DIST, 'bench-peers', f));
+  const uplotVersion = require('uplot/package.json').version;
+
+  const datasources = PROM ? [{ name: 'prom', kind: 'prometheus', url: PROM, min_refresh_s: 5 }] : [];
+  server = await startServer(DIST, { datasources });
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'], headless: true, timeout: 60000 });
+  const result = {
+    date: new Date().toISOString(), chromium: browser.version(), machine: machine(), uplot: uplotVersion,
+    runs: RUNS, smoke: SMOKE, scenarios: {},
+  };
+  console.log(`Chromium ${result.chromium}; ${result.machine.nproc} × ${result.machine.model}; ${RUNS} runs per scenario (+1 warm-up)`);
+  const S = result.scenarios;
+  const run = async (id, fn, na) => {
+    if (!ONLY.includes(id)) return;
+    if (na) { S[id] = { na }; console.log(`${id}: ${na}`); return; }
+    const t = Date.now();
+    try {
+      S[id] = await fn();
+    } catch (e) {
+      S[id] = { error: String(e.stack || e) };
+    }
+    console.log(`${id}: done in ${((Date.now() - t) / 1000).toFixed(1)} s${S[id].error ? ` — ERROR ${S[id].error.split('\n')[0]}` : ''}`);
+  };
+  const noProm = PROM ? null : 'n/a (no test Prometheus: run through ./napkin bench)';
+  await run('B1', b1);
+  await run('B2', b2);
+  await run('B3', b3);
+  await run('B4', b4, noProm);
+  await run('B5', null, exists('src/ui/waterfall.rs') || exists('src/ui/trace') ? 'n/a (trace scenario not written yet)' : 'n/a (needs #4)');
+  await run('B6', null, 'n/a (needs #5: the health grid has no bench hook yet)');
+  await run('B7', b7, noProm);
+  await browser.close();
+  await server.close();
+  fs.mkdirSync(path.dirname(OUT), { recursive: true });
+  fs.writeFileSync(OUT, JSON.stringify(result, null, 1));
+  console.log('\n' + table(result));
+  console.log(`\nJSON: ${OUT}`);
+  const errors = Object.entries(S).filter(([, v]) => v.error);
+  if (errors.length) {
+    for (const [k, v] of errors) console.error(`${k} failed: ${v.error}`);
+    process.exit(1);
+  }
+}
+
+function table(r) {
+  const S = r.scenarios, rows = [];
+  const verdict = (p) => (p === true ? 'met' : p === false ? '**missed**' : '–');
+  const row = (id, what, value, target, pass) => rows.push(`| ${id} | ${what} | ${value} | ${target} | ${verdict(pass)} |`);
+  const bad = (id) => S[id] && (S[id].na || (S[id].error && `error: ${S[id].error.split('\n')[0]}`));
+  if (S.B1) bad('B1') ? row('B1', 'first-paint bytes', bad('B1'), '≤ 300 KB gzip', null)
+    : row('B1', `first-paint bytes (${S.B1.files.map((f) => path.basename(f.file)).join(', ')})`, `${kb(S.B1.gzip)} gzip, ${kb(S.B1.brotli)} brotli (${kb(S.B1.raw)} raw)`, '≤ 300 KB gzip', S.B1.pass);
+  if (S.B2) {
+    if (bad('B2')) row('B2', 'series → painted', bad('B2'), '≤ 0.5× uPlot at 1M', null);
+    else for (const [n, v] of Object.entries(S.B2.sizes)) {
+      row('B2', `${Number(n).toLocaleString('en')} points → painted: Napkin (build ${ms(v.napkin_build.median)} + draw ${ms(v.napkin_draw.median)}) vs uPlot ${r.uplot}`,
+        `${fmtStats(v.napkin)} vs ${fmtStats(v.uplot)} = **${v.ratio.toFixed(2)}×**`, n === '1000000' ? '≤ 0.5×' : '(info)', n === '1000000' ? S.B2.pass : null);
+    }
+  }
+  if (S.B3) bad('B3') ? row('B3', 'decode query_range', bad('B3'), '≥ 3× faster', null)
+    : row('B3', `decode ${S.B3.series}×${S.B3.samples.toLocaleString('en')} query_range (${kb(S.B3.bytes)}, ${kb(S.B3.gzip_bytes)} gzip): Napkin vs JSON.parse + Float64Arrays`,
+      `${fmtStats(S.B3.napkin)} vs ${fmtStats(S.B3.js)} = **${S.B3.speedup.toFixed(2)}× faster**`, '≥ 3×', S.B3.pass);
+  if (S.B4) bad('B4') ? row('B4', '24 panels × 3 × 2,000 on Prometheus', bad('B4'), '< 1 s; no task > 50 ms', null)
+    : row('B4', `24 panels × 3 series × ~2,000 points, real Prometheus (${S.B4.queries} queries): navigation → all painted; longest task`,
+      `${fmtStats(S.B4.painted)}; longest task ${S.B4.traced_run.longest_ms ? ms(S.B4.traced_run.longest_ms) : '?'} ms (trace), ${S.B4.traced_run.over_50ms ?? '?'} tasks > 50 ms; longtask max median ${ms(S.B4.longest_longtask_ms.median)} ms`,
+      '< 1 s; no task > 50 ms', S.B4.pass);
+  if (S.B5) row('B5', 'traces 10k/50k/100k spans', S.B5.na || 'error', '≤ 250/300/16.7/50 ms', null);
+  if (S.B6) row('B6', 'health grid 2,000 cells, all change', S.B6.na || 'error', 'script ≤ 8 ms', null);
+  if (S.B7) bad('B7') ? row('B7', 'memory after B4 and soak', bad('B7'), '≤ 60 MB; growth < 10%', null)
+    : row('B7', `JS heap + wasm memory after B4, then ${S.B7.soak_s} s of 5 s refresh (${S.B7.refresh_queries} queries)`,
+      `${mb(S.B7.before.js_used)} JS + ${mb(S.B7.before.wasm)} wasm = ${mb(S.B7.before.total)} → ${mb(S.B7.after.total)} (**${S.B7.growth_pct >= 0 ? '+' : ''}${S.B7.growth_pct.toFixed(1)}%**)`,
+      '≤ 60 MB; growth < 10%', S.B7.pass);
+  return [
+    `Chromium ${r.chromium}, ${r.machine.nproc} × ${r.machine.model}, ${r.runs} runs each (median, min–max)`,
+    '',
+    '| # | Scenario | Measured | Target | |',
+    '|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+main().catch(async (e) => {
+  console.error(e.stack || e);
+  if (browser) await browser.close().catch(() => {});
+  if (server) await server.close().catch(() => {});
+  process.exit(1);
+});
