@@ -20,6 +20,7 @@ pub mod link;
 pub mod plan;
 pub mod prom;
 pub mod query;
+pub mod recent;
 pub mod refresh;
 pub mod spec;
 pub mod status;

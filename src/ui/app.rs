@@ -7,6 +7,7 @@ use super::fetcher::use_panel_fetcher;
 use super::grid::Grid;
 use super::notices::Notices;
 use super::share::ShareBox;
+use super::library::{apply_saved_theme, use_autosave, use_file_drop, LibraryMenu};
 use super::state::AppState;
 use super::status_line::DatasourceStatusLine;
 use super::time_picker::{RefreshPicker, TimePicker, ZoneToggle};
@@ -78,8 +79,9 @@ pub fn App() -> impl IntoView {
         if prev.is_none() {
             return;
         }
+        let key = state.doc_key.get_untracked();
         if let Some(mode) = state.next_history.get_value() {
-            url::set_fragment(&encoded, mode);
+            url::set_fragment(&encoded, mode, &key);
         }
     });
 
@@ -92,6 +94,10 @@ pub fn App() -> impl IntoView {
         let (dashboard, error, warnings) = read_link();
         state.link_error.set(error);
         state.link_warnings.set(warnings);
+        // Back/forward finds the identity in the history entry; a pasted link has none.
+        let key = url::state_key().unwrap_or_else(crate::io::storage::random_key);
+        url::remember_key(&key);
+        state.doc_key.set(key);
         state.load_from_url(dashboard);
     };
     let hash = window_event_listener(leptos::ev::hashchange, move |_| on_nav());
@@ -131,11 +137,15 @@ pub fn App() -> impl IntoView {
     on_cleanup(move || visibility.remove());
 
     use_panel_fetcher(state);
+    apply_saved_theme();
+    use_autosave(state);
+    use_file_drop(state);
     super::health::use_health_poller(state);
 
     view! {
         <div class="nk-app">
             <header class="nk-toolbar">
+                <LibraryMenu/>
                 <h1 class="nk-title">{move || state.dashboard.with(|d| d.title.clone())}</h1>
                 <TimePicker/>
                 <RefreshPicker/>

@@ -14,10 +14,21 @@ use plotters::style::RGBColor;
 use std::collections::BTreeSet;
 
 fn theme() -> Theme {
-    let dark = web_sys::window()
+    let window = web_sys::window();
+    let chosen = window
+        .as_ref()
+        .and_then(|w| w.document())
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("data-theme"));
+    let system_dark = window
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .map(|m| m.matches())
         .unwrap_or(false);
+    let dark = match chosen.as_deref() {
+        Some("dark") => true,
+        Some("light") => false,
+        _ => system_dark,
+    };
     if dark {
         Theme { background: RGBColor(24, 26, 31), grid: RGBColor(70, 74, 84), text: RGBColor(200, 204, 212) }
     } else {

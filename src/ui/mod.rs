@@ -9,6 +9,7 @@ mod fetcher;
 pub mod grid;
 pub mod health;
 pub mod kpi;
+mod library;
 pub mod notices;
 mod share;
 mod state;

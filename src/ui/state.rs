@@ -36,6 +36,10 @@ pub struct AppState {
     /// How the next dashboard change enters history; `None` means "do not write the URL".
     pub next_history: StoredValue<Option<HistoryMode>>,
     pub range: Memo<TimeRange>,
+    /// This dashboard's identity in the Recent list (kept across reloads of the tab).
+    pub doc_key: RwSignal<String>,
+    /// Why the latest autosave failed, if it did.
+    pub save_problem: RwSignal<Option<String>>,
     /// The panel being edited in the side editor, if any.
     pub editing: RwSignal<Option<crate::core::editor::PanelDraft>>,
     /// Every KPI tile's view, by panel id; the tiles and the banner both read it.
@@ -94,6 +98,8 @@ impl AppState {
             next_history: StoredValue::new(None),
             range,
             editing: RwSignal::new(None),
+            doc_key: RwSignal::new(String::new()),
+            save_problem: RwSignal::new(None),
             kpi_views,
         };
         provide_context(state);
@@ -165,6 +171,15 @@ impl AppState {
             copy.title = format!("{} (copy)", copy.title);
             d.panels.insert(index + 1, copy);
         });
+    }
+
+    /// Opens another dashboard as a new history entry under its own Recent identity.
+    pub fn open(&self, dashboard: Dashboard, key: String) {
+        self.link_error.set(None);
+        self.link_warnings.set(Vec::new());
+        self.anchor_ms.set(now_ms());
+        self.doc_key.set(key);
+        self.edit(HistoryMode::Push, move |d| *d = dashboard);
     }
 
     /// Opens the built-in demo dashboard as a new history entry.

@@ -1,0 +1,204 @@
+//! Throwaway dashboards: autosave to this browser's Recent list, open or discard recent
+//! ones, start blank or from the demo, export the dashboard as a JSON file and import one
+//! (picker or drag-and-drop), and the light/dark theme switch.
+
+use super::state::{use_app, AppState};
+use crate::core::dashboards::shop_overview;
+use crate::core::link::{decode_fragment, encode_share};
+use crate::core::recent::{age, RecentEntry, RecentList};
+use crate::core::spec::{decode_dashboard_str, Dashboard, TimeSpec, SPEC_VERSION};
+use crate::io::clock::now_ms;
+use crate::io::files::{download, read_text};
+use crate::io::storage::{self, random_key, Store};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+const RECENT_KEY: &str = "napkin.recent.v1";
+const THEME_KEY: &str = "napkin.theme";
+
+fn read_recent() -> (RecentList, Option<String>) {
+    RecentList::decode(storage::get(Store::Local, RECENT_KEY).as_deref())
+}
+
+/// Starts autosaving: every state of the dashboard is written to the Recent list.
+pub fn use_autosave(state: AppState) {
+    // A reload keeps the history entry, and with it the dashboard's identity.
+    let key = crate::io::url::state_key().unwrap_or_else(random_key);
+    crate::io::url::remember_key(&key);
+    state.doc_key.set(key);
+    Effect::new(move |_| {
+        let key = state.doc_key.get();
+        let entry = state.dashboard.with(|d| RecentEntry {
+            key,
+            title: d.title.clone(),
+            last_opened_ms: now_ms(),
+            panel_count: d.panels.len(),
+            fragment: encode_share(d),
+        });
+        let (mut list, _) = read_recent();
+        let result = list.upsert(entry).map_err(|e| e.to_string()).and_then(|_| storage::set(Store::Local, RECENT_KEY, &list.encode()));
+        state.save_problem.set(result.err());
+    });
+}
+
+/// Applies the saved theme preference (`light`, `dark`, or the system's).
+pub fn apply_saved_theme() {
+    set_theme(storage::get(Store::Local, THEME_KEY).as_deref().unwrap_or("system"));
+}
+
+fn set_theme(theme: &str) {
+    if let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) {
+        let _ = root.set_attribute("data-theme", theme);
+    }
+}
+
+/// Imports a dashboard file; problems are reported through the link notice.
+async fn import_file(state: AppState, file: web_sys::File) {
+    let result = read_text(file).await.and_then(|text| decode_dashboard_str(&text).map_err(|e| e.to_string()));
+    match result {
+        Ok((dashboard, warnings)) => {
+            state.open(dashboard, random_key());
+            state.link_warnings.set(warnings.iter().map(|w| w.to_string()).collect());
+        }
+        Err(e) => state.link_error.set(Some(format!("The file could not be imported: {e}"))),
+    }
+}
+
+/// Accepts dashboard files dropped anywhere on the page.
+pub fn use_file_drop(state: AppState) {
+    let over = window_event_listener(leptos::ev::dragover, |ev| ev.prevent_default());
+    let drop = window_event_listener(leptos::ev::drop, move |ev: web_sys::DragEvent| {
+        ev.prevent_default();
+        let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+        if let Some(file) = file {
+            leptos::task::spawn_local(import_file(state, file));
+        }
+    });
+    on_cleanup(move || {
+        over.remove();
+        drop.remove();
+    });
+}
+
+#[component]
+pub fn LibraryMenu() -> impl IntoView {
+    let state = use_app();
+    let open = RwSignal::new(false);
+    let version = RwSignal::new(0u32);
+    let recent = Memo::new(move |_| {
+        version.track();
+        open.get().then(read_recent)
+    });
+    let theme = RwSignal::new(storage::get(Store::Local, THEME_KEY).unwrap_or_else(|| "system".into()));
+    let export = move |_| {
+        let d = state.dashboard.get_untracked();
+        let text = serde_json::to_string_pretty(&d).unwrap_or_default();
+        let safe: String = d.title.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        if let Err(e) = download(&format!("napkin-{}.json", safe.trim_matches('-')), &text, "application/json") {
+            state.save_problem.set(Some(format!("Export failed: {e}")));
+        }
+    };
+    let blank = move |_| {
+        let d = Dashboard {
+            version: SPEC_VERSION,
+            title: "Untitled".into(),
+            time: TimeSpec::Relative { last_s: 3600 },
+            refresh_s: 0,
+            as_of_ms: None,
+            variables: Vec::new(),
+            panels: Vec::new(),
+            layout: Vec::new(),
+        };
+        state.open(d, random_key());
+        open.set(false);
+    };
+    view! {
+        <div class="nk-library">
+            <button class="nk-button" data-testid="library" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>"Dashboards ▾"</button>
+            <Show when=move || open.get()>
+                <div class="nk-library-menu" data-testid="library-menu">
+                    <div class="nk-library-actions">
+                        <button class="nk-button" data-testid="new-blank" on:click=blank>"New blank"</button>
+                        <button class="nk-button" on:click=move |_| { state.open(shop_overview(), random_key()); open.set(false); }>"New from demo"</button>
+                        <button class="nk-button" data-testid="export-json" on:click=export>"Export JSON"</button>
+                        <label class="nk-button nk-file">"Import JSON…"
+                            <input type="file" accept="application/json,.json" data-testid="import-json"
+                                on:change=move |ev| {
+                                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                                        leptos::task::spawn_local(import_file(state, file));
+                                        open.set(false);
+                                    }
+                                }/>
+                        </label>
+                        <label class="nk-check">"Theme"
+                            <select class="nk-select" data-testid="theme" prop:value=move || theme.get()
+                                on:change=move |ev| {
+                                    let v = event_target_value(&ev);
+                                    let _ = storage::set(Store::Local, THEME_KEY, &v);
+                                    set_theme(&v);
+                                    theme.set(v);
+                                    // Canvases paint with theme colours: repaint them.
+                                    state.refresh_now();
+                                }>
+                                <option value="system">"system"</option>
+                                <option value="light">"light"</option>
+                                <option value="dark">"dark"</option>
+                            </select>
+                        </label>
+                    </div>
+                    <h3 class="nk-library-head">"Recent in this browser"</h3>
+                    {move || recent.get().map(|(list, warning)| {
+                        let now = now_ms();
+                        let current = state.doc_key.get_untracked();
+                        view! {
+                            {warning.map(|w| view! { <p class="nk-inline-error">{w}</p> })}
+                            <ul class="nk-recent" data-testid="recent">
+                                {list.entries.into_iter().map(|e| {
+                                    let RecentEntry { key, title, last_opened_ms, panel_count, fragment } = e;
+                                    let is_current = key == current;
+                                    let (k1, k2) = (key.clone(), key.clone());
+                                    view! {
+                                        <li class="nk-recent-item" class:nk-recent-current=is_current data-testid="recent-item" data-key=key.clone()>
+                                            <button class="nk-recent-open" on:click=move |_| {
+                                                if let Some(d) = decode_fragment(&fragment).dashboard {
+                                                    state.open(d, k1.clone());
+                                                    open.set(false);
+                                                }
+                                            }>
+                                                <span class="nk-recent-title">{title}</span>
+                                                <span class="nk-recent-meta">{format!("{panel_count} panels · {}", age(last_opened_ms, now))}</span>
+                                            </button>
+                                            <button class="nk-icon" title="Discard" data-testid="recent-discard" disabled=is_current
+                                                on:click=move |_| {
+                                                    let (mut l, _) = read_recent();
+                                                    l.discard(&k2);
+                                                    let _ = storage::set(Store::Local, RECENT_KEY, &l.encode());
+                                                    version.update(|v| *v += 1);
+                                                }>"✕"</button>
+                                        </li>
+                                    }
+                                }).collect_view()}
+                            </ul>
+                            <button class="nk-button" data-testid="discard-all" on:click=move |_| {
+                                let (mut l, _) = read_recent();
+                                l.discard_all(Some(&state.doc_key.get_untracked()));
+                                let _ = storage::set(Store::Local, RECENT_KEY, &l.encode());
+                                version.update(|v| *v += 1);
+                            }>"Discard all others"</button>
+                        }
+                    })}
+                </div>
+            </Show>
+            <Show when=move || state.save_problem.with(Option::is_some)>
+                <span class="nk-inline-error" role="alert" data-testid="save-problem">{move || state.save_problem.get().unwrap_or_default()}</span>
+            </Show>
+        </div>
+    }
+}
+
+/// The `<input>` an event came from.
+fn event_target<T: JsCast>(ev: &leptos::ev::Event) -> T {
+    ev.target().expect("an input event has a target").unchecked_into()
+}
