@@ -16,6 +16,7 @@ mod histogram;
 pub mod incidents;
 pub mod model;
 mod signal;
+pub mod traces;
 
 use crate::core::frame::Frame;
 use crate::core::query::Query;

@@ -337,7 +337,7 @@ fn panel_def() -> impl Strategy<Value = PanelDef> {
         (prop::collection::vec(query(), 0..3), unit(), thresholds())
             .prop_map(|(queries, unit, thresholds)| PanelDef::Timeseries(TimeseriesSpec { queries, unit, thresholds })),
         (prop::option::of(text()), prop::option::of(1u32..500)).prop_map(|(service, limit)| PanelDef::TraceSearch(
-            TraceSearchSpec { service, operation: None, min_duration_ms: None, limit }
+            TraceSearchSpec { service, operation: None, min_duration_ms: None, limit, ..Default::default() }
         )),
         (prop::collection::vec(name(), 0..3), any::<bool>())
             .prop_map(|(services, hide_green)| PanelDef::HealthGrid(HealthGridSpec { services, freshness_s: Some(60), hide_green })),

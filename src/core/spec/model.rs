@@ -145,6 +145,14 @@ pub struct TraceSearchSpec {
     pub min_duration_ms: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// Tag / attribute filters as `key=value` pairs separated by spaces.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+    /// A TraceQL query (Tempo only); replaces service, operation and tags.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traceql: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_duration_ms: Option<u64>,
 }
 
 /// Trace waterfall (issue #4).
@@ -152,6 +160,19 @@ pub struct TraceSearchSpec {
 pub struct WaterfallSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
+    /// Span ids (hex) whose children are hidden.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub collapsed: Vec<String>,
+    /// The span id (hex) whose detail is open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected: Option<String>,
+    /// Hide spans shorter than this percentage of the trace (0 or absent shows all).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hide_below_pct: Option<f64>,
+    /// The name of the file the trace was opened from; such a trace has no backend, so the
+    /// link only names the file to open again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// Health status grid (issue #5).
