@@ -168,6 +168,28 @@ pub fn apply_to_panel(def: &PanelDef, vars: &[Variable]) -> PanelDef {
     def
 }
 
+/// A new variable from the editor's fields, checked against the existing ones.
+pub fn new_variable(existing: &[Variable], name: &str, label: &str, metric: &str, datasource: &str, multi: bool) -> Result<Variable, String> {
+    let name = name.trim().trim_start_matches('$');
+    if !crate::core::spec::is_variable_name(name) {
+        return Err(format!("\"{name}\" is not a variable name: use letters, digits and _, starting with a letter."));
+    }
+    if existing.iter().any(|v| v.name == name) {
+        return Err(format!("The dashboard already has a variable ${name}."));
+    }
+    let opt = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    Ok(Variable {
+        name: name.to_string(),
+        label: opt(label).filter(|l| l != name),
+        metric: opt(metric),
+        datasource: opt(datasource).filter(|d| d != crate::core::datasource::DEMO),
+        options: Vec::new(),
+        multi,
+        include_all: true,
+        current: Vec::new(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,6 +219,15 @@ mod tests {
     fn check(value: &str, vars: &[Variable], expected: (MatchOp, &str)) {
         let got = matcher(&apply(&query(value), vars));
         assert_eq!((got.0, got.1.as_str()), expected, "{value}");
+    }
+
+    #[test]
+    fn new_variables_are_checked() {
+        let existing = vec![var("service", &[], false, false)];
+        assert!(new_variable(&existing, "$service", "", "", "demo", false).unwrap_err().contains("already"));
+        assert!(new_variable(&existing, "9x", "", "", "demo", false).unwrap_err().contains("not a variable name"));
+        let v = new_variable(&existing, "$endpoint", "endpoint", " shop_http_requests_total ", "demo", true).unwrap();
+        assert_eq!((v.name.as_str(), v.label, v.metric.as_deref(), v.datasource, v.multi), ("endpoint", None, Some("shop_http_requests_total"), None, true));
     }
 
     #[test]

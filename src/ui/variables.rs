@@ -13,14 +13,57 @@ use wasm_bindgen::JsCast;
 pub fn VariablesBar() -> impl IntoView {
     let state = use_app();
     let vars = Memo::new(move |_| state.dashboard.with(|d| d.variables.clone()));
+    let adding = RwSignal::new(false);
     view! {
-        <Show when=move || vars.with(|v| !v.is_empty())>
-            <div class="nk-vars" data-testid="variables">
-                <For each=move || vars.get() key=|v| format!("{v:?}") let:var>
-                    <VariableSelect var=var/>
-                </For>
-            </div>
-        </Show>
+        <div class="nk-vars" data-testid="variables">
+            <For each=move || vars.get() key=|v| format!("{v:?}") let:var>
+                <VariableSelect var=var/>
+            </For>
+            <Show when=move || !adding.get()>
+                <button class="nk-chip" data-testid="variable-add" title="Add a dashboard variable such as $service"
+                    on:click=move |_| adding.set(true)>"+ variable"</button>
+            </Show>
+            <Show when=move || adding.get()>
+                <NewVariable done=adding/>
+            </Show>
+        </div>
+    }
+}
+
+/// A small form that defines a variable whose options are a label's values.
+#[component]
+fn NewVariable(done: RwSignal<bool>) -> impl IntoView {
+    let state = use_app();
+    let (name, label, metric, datasource) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(crate::core::datasource::DEMO.to_string()));
+    let multi = RwSignal::new(true);
+    let problem = RwSignal::new(None::<String>);
+    let add = move |_| {
+        let existing = state.dashboard.with_untracked(|d| d.variables.clone());
+        let label_or_name = if label.get_untracked().trim().is_empty() { name.get_untracked() } else { label.get_untracked() };
+        match crate::core::vars::new_variable(&existing, &name.get_untracked(), &label_or_name, &metric.get_untracked(), &datasource.get_untracked(), multi.get_untracked()) {
+            Ok(v) => {
+                state.edit(HistoryMode::Push, move |d| d.variables.push(v));
+                done.set(false);
+            }
+            Err(e) => problem.set(Some(e)),
+        }
+    };
+    let names = move || state.registry.with(|r| r.as_ref().map(|r| r.names()).unwrap_or_default());
+    view! {
+        <div class="nk-var-new" data-testid="variable-form">
+            <input class="nk-input" placeholder="name (e.g. service)" data-testid="variable-name" prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
+            <input class="nk-input" placeholder="label (default: the name)" data-testid="variable-label" prop:value=label on:input=move |ev| label.set(event_target_value(&ev))/>
+            <input class="nk-input" placeholder="metric (optional)" data-testid="variable-metric" prop:value=metric on:input=move |ev| metric.set(event_target_value(&ev))/>
+            <select class="nk-select" data-testid="variable-datasource" prop:value=datasource on:change=move |ev| datasource.set(event_target_value(&ev))>
+                {move || names().into_iter().map(|n| view! { <option value=n.clone()>{n.clone()}</option> }).collect_view()}
+            </select>
+            <label class="nk-check"><input type="checkbox" prop:checked=multi on:change=move |ev| multi.set(event_target_checked(&ev))/>"multi"</label>
+            <button class="nk-button nk-button-primary" data-testid="variable-create" on:click=add>"Add"</button>
+            <button class="nk-button" on:click=move |_| done.set(false)>"Cancel"</button>
+            <Show when=move || problem.with(Option::is_some)>
+                <span class="nk-inline-error" role="alert">{move || problem.get().unwrap_or_default()}</span>
+            </Show>
+        </div>
     }
 }
 
@@ -91,6 +134,7 @@ fn VariableSelect(var: Variable) -> impl IntoView {
         return view! {
             <div class="nk-var" role="group" aria-label=aria data-testid="variable" data-name=var.name.clone() data-value=data_value.clone()>
                 <span class="nk-var-name">{label}</span>
+                {remove_button(var_name)}
                 <Show when=move || include_all>{chip(ALL.to_string(), "All".to_string())}</Show>
                 <Transition fallback=|| view! { <span class="nk-muted">"Loading…"</span> }>
                     {move || options.get().map(|result| match result {
@@ -105,6 +149,7 @@ fn VariableSelect(var: Variable) -> impl IntoView {
     view! {
         <label class="nk-var">
             <span class="nk-var-name">{label}</span>
+            {remove_button(var_name)}
             <select class="nk-select" data-testid="variable" data-name=var.name.clone() data-value=data_value on:change=on_change>
                 <Show when=move || include_all>
                     <option value=ALL selected=selected(ALL)>"All"</option>
@@ -122,6 +167,18 @@ fn VariableSelect(var: Variable) -> impl IntoView {
         </label>
     }
     .into_any()
+}
+
+/// A small button that deletes the variable (its references stay in the queries).
+fn remove_button(name: StoredValue<String>) -> impl IntoView {
+    let state = use_app();
+    view! {
+        <button class="nk-icon" title="Remove this variable" data-testid="variable-remove"
+            on:click=move |_| {
+                let name = name.get_value();
+                state.edit(HistoryMode::Push, move |d| d.variables.retain(|v| v.name != name));
+            }>"✕"</button>
+    }
 }
 
 /// The selection after clicking `value` in a multi-select: "All" clears the rest, a value
