@@ -41,3 +41,22 @@ test('choosing a $service value re-queries the charts and goes into the link; ba
   await page.goBack();
   await waitFor(page, 'All again after back', (s) => document.querySelector(s).getAttribute('data-value') === '$__all', sel);
 });
+
+test('a variable defined from the top bar offers the label values and travels in the link', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  await page.click('[data-testid="variable-add"]');
+  await page.fill('[data-testid="variable-name"]', 'endpoint');
+  await page.fill('[data-testid="variable-metric"]', 'shop_http_requests_total');
+  await page.click('[data-testid="variable-create"]');
+  const sel = '[data-testid="variable"][data-name="endpoint"]';
+  await waitFor(page, 'endpoint options', (s) => !!document.querySelector(`${s} [data-value="/api/checkout"]`), sel);
+  assert.equal(await page.getAttribute(sel, 'data-value'), '$__all');
+  const other = await env.newPage();
+  await other.goto(page.url());
+  await waitSettled(other, 8);
+  assert.ok(await other.$(sel), 'the variable is in the shared link');
+  await page.click('[data-testid="variable"][data-name="endpoint"] [data-testid="variable-remove"]');
+  await waitFor(page, 'the variable is gone', (s) => !document.querySelector(s), sel);
+});
