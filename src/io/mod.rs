@@ -15,4 +15,5 @@ pub mod panic;
 pub mod runner;
 pub mod storage;
 pub mod suggest;
+pub mod traces;
 pub mod url;

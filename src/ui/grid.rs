@@ -53,10 +53,8 @@ fn PanelFrame(panel: Panel, place: LayoutItem) -> impl IntoView {
         PanelDef::Kpi(spec) => view! { <KpiTile panel_id=panel.id.clone() spec=spec/> }.into_any(),
         PanelDef::Timeseries(spec) => view! { <ChartPanel fetch=fetch spec=spec/> }.into_any(),
         PanelDef::HealthGrid(spec) => view! { <super::health::HealthGrid panel_id=panel.id.clone() datasource=panel.datasource.clone() spec=spec/> }.into_any(),
-        other => view! {
-            <p class="nk-panel-placeholder">{format!("{} panels arrive in a later version of Napkin.", other.kind())}</p>
-        }
-        .into_any(),
+        PanelDef::Waterfall(spec) => view! { <super::trace::Waterfall panel=panel.clone() spec=spec/> }.into_any(),
+        PanelDef::TraceSearch(spec) => view! { <super::trace::TraceSearch panel=panel.clone() spec=spec/> }.into_any(),
     };
     let kind = panel.def.kind();
     let health_state = super::health::data_state(panel.id.clone());

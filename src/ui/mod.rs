@@ -15,6 +15,7 @@ mod share;
 mod state;
 mod status_line;
 mod time_picker;
+pub mod trace;
 mod variables;
 
 pub use app::App;
