@@ -267,3 +267,41 @@ async fn health_grid_paints_cells_with_hooks_failing_rows_first_and_blocks_the_b
     assert!(row("[data-service=\"catalog\"]").is_none(), "hide all-green hides the green row");
     assert!(row("[data-service=\"orders\"]").is_some());
 }
+
+// ------------------------------------------------------------------- trace waterfall
+
+use napkin::core::spec::WaterfallSpec;
+
+/// A small Jaeger v1 trace: a root with two children, one of them failing.
+const SMALL_JAEGER: &str = r#"{"data":[{"traceID":"00000000000000000000000000abcdef","spans":[
+ {"traceID":"abcdef","spanID":"0000000000000001","operationName":"GET /cart","references":[],"startTime":1700000000000000,"duration":30000,"tags":[],"processID":"p1"},
+ {"traceID":"abcdef","spanID":"0000000000000002","operationName":"SELECT cart","references":[{"refType":"CHILD_OF","traceID":"abcdef","spanID":"0000000000000001"}],"startTime":1700000000001000,"duration":5000,"tags":[],"processID":"p2"},
+ {"traceID":"abcdef","spanID":"0000000000000003","operationName":"charge","references":[{"refType":"CHILD_OF","traceID":"abcdef","spanID":"0000000000000001"}],"startTime":1700000000007000,"duration":20000,"tags":[{"key":"error","type":"bool","value":true}],"processID":"p1"}],
+ "processes":{"p1":{"serviceName":"cart","tags":[]},"p2":{"serviceName":"postgres","tags":[]}}}]}"#;
+
+#[wasm_bindgen_test]
+async fn waterfall_paints_rows_with_hooks_for_a_parsed_trace() {
+    let (hex, _) = napkin::ui::trace::register_file("small.json", SMALL_JAEGER.as_bytes()).expect("parses");
+    let spec = WaterfallSpec { trace_id: Some(hex), file: Some("small.json".into()), ..Default::default() };
+    let panel = Panel { id: "w".into(), title: "Trace".into(), datasource: "demo".into(), def: PanelDef::Waterfall(spec.clone()) };
+    let (host, _mounted) = mount(move || {
+        AppState::provide(Dashboard { panels: vec![panel.clone()], layout: Vec::new(), ..shop_overview() });
+        view! { <napkin::ui::trace::Waterfall panel=panel spec=spec/> }
+    });
+    tick().await;
+    assert_eq!(attr(&host, "waterfall", "data-span-count").as_deref(), Some("3"));
+    assert_eq!(attr(&host, "waterfall", "data-visible-rows").as_deref(), Some("3"));
+    assert_eq!(attr(&host, "trace-summary", "data-error-count").as_deref(), Some("1"));
+    assert_eq!(attr(&host, "trace-summary", "data-root").as_deref(), Some("GET /cart"));
+    assert_eq!(host.inner_html().matches("data-testid=\"span-row\"").count(), 3);
+    let row = |id: &str, name: &str| {
+        host.query_selector(&format!("[data-testid=\"span-row\"][data-span-id=\"{id}\"]")).unwrap().expect("row").get_attribute(name).unwrap_or_default()
+    };
+    let root = "0000000000000001";
+    assert_eq!((row(root, "data-depth"), row(root, "data-service"), row(root, "data-error")), ("0".into(), "cart".into(), "false".into()));
+    assert_eq!((row("0000000000000002", "data-depth"), row("0000000000000002", "data-service")), ("1".into(), "postgres".into()));
+    let failing = "0000000000000003";
+    assert_eq!((row(failing, "data-depth"), row(failing, "data-error"), row(failing, "data-critical")), ("1".into(), "true".into(), "true".into()));
+    let text = host.query_selector(&format!("[data-span-id=\"{failing}\"]")).unwrap().unwrap().text_content().unwrap_or_default();
+    assert!(text.contains("error"), "the error is said in text too: {text}");
+}
