@@ -68,11 +68,15 @@ impl AppState {
                         .filter_map(|p| {
                             let PanelDef::Kpi(spec) = &p.def else { return None };
                             let fetch = fetches.get(&p.id);
-                            let frames = fetch.and_then(|f| f.frames.clone());
-                            let current = frames.as_ref().and_then(|f| f.first());
-                            let previous = frames.as_ref().and_then(|f| f.get(1));
+                            let shown = fetch.and_then(|f| f.data_range).unwrap_or_else(|| range.get_untracked());
+                            let split = fetch
+                                .and_then(|f| f.frames.as_ref())
+                                .and_then(|f| f.first())
+                                .map(|f| crate::core::plan::split_kpi_frame(f, shown.from_ms()));
+                            let current = split.as_ref().map(|(c, _)| c);
+                            let previous = split.as_ref().map(|(_, p)| p);
                             let clock = KpiClock {
-                                range: fetch.and_then(|f| f.data_range).unwrap_or_else(|| range.get_untracked()),
+                                range: shown,
                                 step_ms: current.map(|f| f.step_ms).unwrap_or(15_000),
                                 fetched_at_ms: fetch.and_then(|f| f.fetched_at_ms),
                                 now_ms: now,
