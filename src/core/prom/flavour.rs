@@ -80,7 +80,8 @@ fn is_vm_cluster_path(base_url: &str) -> bool {
 /// The tells, strongest first: a `/select/<n>/prometheus` path is a VictoriaMetrics
 /// cluster; buildinfo naming Mimir, or listing features, is Mimir; a `0.x` version is
 /// Thanos; a version with no revision, branch or Go version is VictoriaMetrics, which
-/// answers a fixed fake Prometheus version; any other version is Prometheus. Without
+/// answers a fixed fake Prometheus version (or, in 1.79, an empty buildinfo); any other
+/// version is Prometheus. Without
 /// buildinfo, a `/prometheus` path plus a tenant header suggests Mimir.
 pub fn detect(base_url: &str, buildinfo: Option<&BuildInfo>, has_tenant_header: bool) -> Flavour {
     if is_vm_cluster_path(base_url) {
@@ -101,6 +102,11 @@ pub fn detect(base_url: &str, buildinfo: Option<&BuildInfo>, has_tenant_header: 
             }
             return Flavour::Prometheus;
         }
+        // A successful buildinfo with no fields at all: VictoriaMetrics 1.79 answers
+        // `{"status":"success","data":{}}`.
+        if *info == BuildInfo::default() {
+            return Flavour::VictoriaMetrics;
+        }
     }
     let path = base_url.trim_end_matches('/');
     if has_tenant_header && path.ends_with("/prometheus") {
@@ -120,6 +126,12 @@ pub fn sniff_body(body: &[u8]) -> Option<Flavour> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_empty_buildinfo_is_victoria_metrics() {
+        assert_eq!(detect("http://vm:8428", Some(&BuildInfo::default()), false), Flavour::VictoriaMetrics);
+        assert_eq!(detect("http://vm:8428", None, false), Flavour::Unknown);
+    }
 
     fn info(version: &str, revision: Option<&str>, go: Option<&str>) -> BuildInfo {
         BuildInfo {
