@@ -368,7 +368,21 @@ function longestTraceTask(trace, until) {
     byName[k] = Math.max(byName[k] || 0, e.dur / 1000);
   }
   const ranked = Object.entries(byName).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${v.toFixed(1)} ms`);
-  return { longest_ms: top.dur / 1000, over_50ms: tasks.filter((t) => t.dur > 50000).length, inside: ranked, tasks_total: tasks.length };
+  // Main-thread time from navigation to "all painted", split into rendering (style,
+  // layout, paint), garbage collection and the rest (script: wasm + JS + canvas calls).
+  const nav = ev.find((e) => e.name === 'navigationStart' && onMain(e)) || tasks.reduce((a, b) => (a.ts < b.ts ? a : b));
+  const end = nav.ts + until * 1000;
+  const within = (e) => e.ts >= nav.ts && e.ts <= end && onMain(e) && e.ph === 'X' && e.dur;
+  const sum = (re) => ev.filter((e) => within(e) && re.test(e.name)).reduce((a, e) => a + e.dur, 0) / 1000;
+  const outer = tasks.filter(within).filter((t) => !tasks.some((o) => o !== t && o.ts <= t.ts && o.ts + o.dur >= t.ts + t.dur));
+  const busy = outer.reduce((a, e) => a + e.dur, 0) / 1000;
+  const rendering = sum(/^(UpdateLayoutTree|Layout|PrePaint|Paint|Layerize|UpdateLayer|ScheduleStyleRecalculation)$/);
+  const gc = sum(/^(MinorGC|MajorGC|V8\.GC_SCAVENGER|BlinkGC\.AtomicPhase)$/);
+  const overLong = outer.filter((t) => t.dur > 50000).sort((a, b) => a.ts - b.ts).map((t) => +((t.ts - nav.ts) / 1000).toFixed(0) + '+' + (t.dur / 1000).toFixed(0));
+  return {
+    longest_ms: top.dur / 1000, over_50ms: overLong.length, inside: ranked, tasks_total: tasks.length,
+    main_thread_ms: { busy, rendering, gc, script_and_other: busy - rendering - gc, idle: until - busy }, long_tasks_at_ms: overLong,
+  };
 }
 
 async function memory(page) {
@@ -412,7 +426,7 @@ async function b7() {
   const samples = [];
   const t0 = Date.now();
   while (Date.now() - t0 < SOAK_S * 1000) {
-    await new Promise((ok) => setTimeout(ok, Math.min(15000, SOAK_S * 1000)));
+    await new Promise((ok) => setTimeout(ok, Math.max(1000, Math.min(15000, SOAK_S * 1000 - (Date.now() - t0)))));
     const m = await memory(page);
     samples.push({ s: Math.round((Date.now() - t0) / 1000), js_used: m.js_used, wasm: m.wasm });
   }
@@ -427,7 +441,130 @@ async function b7() {
   };
 }
 
+// ------------------------------------------------------------------------------ B6
+
+const B6_ENDPOINTS = 4; // × 500 checks = 2,000 cells (core::health caps 500 checks per endpoint)
+
+/** Health endpoints (IETF health+json, CORS *): every check passes, or after a flip every one fails. */
+function startHealthServer(B6_CHECKS) {
+  const http = require('node:http');
+  const state = { fail: false, hits: 0 };
+  const srv = http.createServer((req, res) => {
+    state.hits++;
+    const checks = {};
+    const status = state.fail ? 'fail' : 'pass';
+    const time = new Date().toISOString();
+    for (let k = 0; k < B6_CHECKS; k++) checks[`dep-${String(k).padStart(3, '0')}`] = [{ status, time }];
+    const body = JSON.stringify({ status, checks });
+    res.writeHead(state.fail ? 503 : 200, { 'Content-Type': 'application/health+json', 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' });
+    res.end(body);
+  });
+  return new Promise((ok) => srv.listen(0, '127.0.0.1', () => ok({ state, url: `http://127.0.0.1:${srv.address().port}`, close: () => new Promise((d) => { srv.closeAllConnections(); srv.close(d); }) })));
+}
+
+/** Main-thread tasks between two page times in a trace: each with script vs rendering split. */
+function tasksBetween(trace, fromMs, toMs) {
+  const ev = trace.traceEvents || trace;
+  const mains = new Set(ev.filter((e) => e.name === 'thread_name' && e.args && e.args.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
+  const onMain = (e) => mains.has(`${e.pid}:${e.tid}`);
+  const mark = ev.find((e) => e.name === 'bench:flip' && onMain(e));
+  const nav = ev.find((e) => e.name === 'navigationStart' && onMain(e));
+  // Page time 0 = navigationStart's ts; fall back to the flip mark when present.
+  const base = mark ? mark.ts - fromMs * 1000 : nav ? nav.ts : 0;
+  const lo = base + fromMs * 1000, hi = base + toMs * 1000;
+  const tasks = ev.filter((e) => e.ph === 'X' && e.name === 'RunTask' && onMain(e) && e.ts >= lo && e.ts <= hi && e.dur > 1000);
+  const top = tasks.filter((t) => !tasks.some((o) => o !== t && o.ts <= t.ts && o.ts + o.dur >= t.ts + t.dur));
+  return top.map((t) => {
+    const inside = ev.filter((e) => e.ph === 'X' && onMain(e) && e.ts >= t.ts && e.ts + (e.dur || 0) <= t.ts + t.dur);
+    const sum = (re) => inside.filter((e) => re.test(e.name)).reduce((a, e) => a + e.dur, 0) / 1000;
+    const rendering = sum(/^(UpdateLayoutTree|Layout|PrePaint|Paint|Layerize)$/);
+    const gc = sum(/^(MinorGC|MajorGC)$/);
+    return { at_ms: +((t.ts - lo) / 1000).toFixed(1), dur: t.dur / 1000, rendering, gc, script: t.dur / 1000 - rendering - gc };
+  }).sort((a, b) => b.dur - a.dur);
+}
+
+async function b6(B6_CHECKS) {
+  const fx = await startHealthServer(B6_CHECKS);
+  const endpoints = [];
+  for (let i = 0; i < B6_ENDPOINTS; i++) endpoints.push({ service: `svc${i}`, url: `${fx.url}/h/${i}` });
+  server.setDatasources([...(PROM ? [{ name: 'prom', kind: 'prometheus', url: PROM, min_refresh_s: 5 }] : []), { name: 'health', kind: 'health', url: '', endpoints }]);
+  const dash = {
+    version: 1, title: 'bench B6', refresh_s: 5,
+    panels: [{ id: 'hg', title: 'grid', datasource: 'health', kind: 'health_grid', spec: { services: endpoints.map((e) => e.service) } }],
+    layout: [{ panel: 'hg', x: 0, y: 0, w: 12, h: 12 }],
+  };
+  const page = await newPage({ width: 1600, height: 1000 });
+  const runs = [];
+  try {
+    await page.goto(`${server.url}#json=${encodeURIComponent(JSON.stringify(dash))}`, { waitUntil: 'commit' });
+    const settled = (want) => page.waitForFunction(
+      ([n, want]) => {
+        const cs = document.querySelectorAll('[data-testid="health-cell"]');
+        return cs.length >= n && [...cs].every((c) => c.getAttribute('data-status') === want) && cs.length;
+      },
+      [B6_ENDPOINTS * B6_CHECKS, want], { timeout: 60000, polling: 250 });
+    const first = await settled('ok').then((h) => h.jsonValue()).catch(async (e) => {
+      if (page.isClosed() || page.errors.length) throw new Error(`${e.message.split('\n')[0]}; page errors: ${page.errors.join('; ')}`);
+      // A saturated main thread never answers an evaluate: give up after 5 s.
+      const seen = await withTimeout(5000, page.evaluate(() => [...new Set([...document.querySelectorAll('[data-testid="health-cell"]')].map((c) => c.getAttribute('data-status')))].join(',') + ` (${document.querySelectorAll('[data-testid="health-cell"]').length} cells)`), 'no answer from the page within 5 s: its main thread is saturated');
+      throw new Error(`the health grid never showed all ${B6_ENDPOINTS * B6_CHECKS} cells ok within 60 s (polls answered: ${fx.state.hits}); page: ${seen}`);
+    });
+    for (let r = -1; r < RUNS; r++) {
+      const want = fx.state.fail ? 'ok' : 'fail';
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing'] });
+      // A MutationObserver records when the last cell changed; the flip is marked in the trace.
+      const from = await page.evaluate(([n, want]) => {
+        window.__b6 = new Promise((ok) => {
+          const mo = new MutationObserver(() => {
+            const cs = document.querySelectorAll('[data-testid="health-cell"]');
+            let done = 0;
+            for (const c of cs) if (c.getAttribute('data-status') === want) done++;
+            if (done >= n) { mo.disconnect(); ok(performance.now()); }
+          });
+          mo.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+        });
+        performance.mark('bench:flip');
+        return performance.now();
+      }, [B6_ENDPOINTS * B6_CHECKS, want]);
+      fx.state.fail = !fx.state.fail;
+      const to = await page.evaluate(() => window.__b6);
+      await page.waitForTimeout(300); // the paint after the last change
+      const trace = JSON.parse((await browser.stopTracing()).toString());
+      const tasks = tasksBetween(trace, from, to + 300);
+      if (r < 0) continue;
+      // The app updates once per endpoint answer (polls are jittered), so "every status
+      // changes" is B6_ENDPOINTS updates of B6_CHECKS cells; their script times are summed.
+      const updates = tasks.slice(0, B6_ENDPOINTS);
+      runs.push({
+        to_all_changed_ms: to - from,
+        script_total: updates.reduce((a, t) => a + t.script, 0),
+        script_max_update: Math.max(...updates.map((t) => t.script)),
+        rendering_total: updates.reduce((a, t) => a + t.rendering, 0),
+        tasks: updates,
+      });
+    }
+    return {
+      cells: first, endpoints: B6_ENDPOINTS, checks_per_endpoint: B6_CHECKS, polls: fx.state.hits,
+      script_total: stats(runs.map((x) => x.script_total)), script_max_update: stats(runs.map((x) => x.script_max_update)),
+      rendering_total: stats(runs.map((x) => x.rendering_total)), runs,
+      target_script_ms: 8, pass: stats(runs.map((x) => x.script_total)).median <= 8,
+    };
+  } finally {
+    await withTimeout(5000, page.context().close(), '').catch(() => {});
+    await fx.close();
+  }
+}
+
 // ------------------------------------------------------------------------------ main
+
+function withTimeout(msLimit, promise, what) {
+  let timer;
+  return Promise.race([promise, new Promise((ok) => (timer = setTimeout(() => ok(what), msLimit)))]).finally(() => clearTimeout(timer));
+}
+
+function git(...a) {
+  try { return require('node:child_process').execFileSync('git', a, { cwd: ROOT, encoding: 'utf8' }).trim(); } catch { return '?'; }
+}
 
 function exists(p) { return fs.existsSync(path.join(ROOT, p)); }
 
@@ -444,7 +581,8 @@ async function main() {
   browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, '--js-flags=--expose-gc'], headless: true, timeout: 60000 });
   const result = {
     date: new Date().toISOString(), chromium: browser.version(), machine: machine(), uplot: uplotVersion,
-    runs: RUNS, smoke: SMOKE, scenarios: {},
+    runs: RUNS, smoke: SMOKE, commit: git('rev-parse', '--short', 'HEAD'), dirty_tree: git('status', '--porcelain', '--untracked-files=no') !== '',
+    loadavg_start: os.loadavg().map((x) => +x.toFixed(2)), scenarios: {},
   };
   console.log(`Chromium ${result.chromium}; ${result.machine.nproc} × ${result.machine.model}; ${RUNS} runs per scenario (+1 warm-up)`);
   const S = result.scenarios;
@@ -457,6 +595,8 @@ async function main() {
     } catch (e) {
       S[id] = { error: String(e.stack || e) };
     }
+    fs.mkdirSync(path.dirname(OUT), { recursive: true });
+    fs.writeFileSync(OUT, JSON.stringify(result, null, 1));
     console.log(`${id}: done in ${((Date.now() - t) / 1000).toFixed(1)} s${S[id].error ? ` — ERROR ${S[id].error.split('\n')[0]}` : ''}`);
   };
   const noProm = PROM ? null : 'n/a (no test Prometheus: run through ./napkin bench)';
@@ -464,11 +604,19 @@ async function main() {
   await run('B2', b2);
   await run('B3', b3);
   await run('B4', b4, noProm);
-  await run('B5', null, exists('src/ui/waterfall.rs') || exists('src/ui/trace') ? 'n/a (trace scenario not written yet)' : 'n/a (needs #4)');
-  await run('B6', null, 'n/a (needs #5: the health grid has no bench hook yet)');
+  await run('B5', null, exists('src/ui/waterfall.rs') || exists('src/ui/trace') ? 'n/a (needs #4 to land: trace UI in progress, scenario not written yet)' : 'n/a (needs #4)');
+  // B7 before B6: a saturated B6 page would keep burning CPU during the soak.
   await run('B7', b7, noProm);
+  const b6both = async () => {
+    // 200 cells first (scaling evidence), then the target's 2,000; each bounded in time.
+    const small = await withTimeout(150000, b6(50).catch((e) => ({ error: String(e.message || e) })), { error: 'no result within 150 s' });
+    const full = await withTimeout(150000, b6(500).catch((e) => ({ error: String(e.message || e) })), { error: 'no result within 150 s (renderer main thread saturated)' });
+    return { small, ...full, ...(full.error ? { error: undefined, failed: full.error, pass: false } : {}) };
+  };
+  await run('B6', b6both, exists('src/ui/health.rs') ? null : 'n/a (needs #5)');
   await browser.close();
   await server.close();
+  result.loadavg_end = os.loadavg().map((x) => +x.toFixed(2));
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   fs.writeFileSync(OUT, JSON.stringify(result, null, 1));
   console.log('\n' + table(result));
@@ -502,13 +650,17 @@ function table(r) {
       `${fmtStats(S.B4.painted)}; longest task ${S.B4.traced_run.longest_ms ? ms(S.B4.traced_run.longest_ms) : '?'} ms (trace), ${S.B4.traced_run.over_50ms ?? '?'} tasks > 50 ms; longtask max median ${ms(S.B4.longest_longtask_ms.median)} ms`,
       '< 1 s; no task > 50 ms', S.B4.pass);
   if (S.B5) row('B5', 'traces 10k/50k/100k spans', S.B5.na || 'error', '≤ 250/300/16.7/50 ms', null);
-  if (S.B6) row('B6', 'health grid 2,000 cells, all change', S.B6.na || 'error', 'script ≤ 8 ms', null);
+  const b6small = (x) => (!x ? '' : x.error ? `; 200 cells: ${x.error}` : `; at 200 cells: script ${fmtStats(x.script_total)}, rendering ${ms(x.rendering_total.median)} ms`);
+  if (S.B6 && S.B6.failed) row('B6', 'health grid 2,000 cells (4 endpoints × 500 checks), every status flips', `${S.B6.failed}${b6small(S.B6.small)}`, 'script ≤ 8 ms', false);
+  else if (S.B6) bad('B6') ? row('B6', 'health grid 2,000 cells, all change', bad('B6'), 'script ≤ 8 ms', null)
+    : row('B6', `health grid ${S.B6.cells} cells (${S.B6.endpoints} endpoints × ${S.B6.checks_per_endpoint} checks), every status flips: script summed over the ${S.B6.endpoints} updates (largest update; style+layout+paint)`,
+      `${fmtStats(S.B6.script_total)} (largest ${ms(S.B6.script_max_update.median)} ms; rendering ${ms(S.B6.rendering_total.median)} ms)${b6small(S.B6.small)}`, 'script ≤ 8 ms', S.B6.pass);
   if (S.B7) bad('B7') ? row('B7', 'memory after B4 and soak', bad('B7'), '≤ 60 MB; growth < 10%', null)
     : row('B7', `JS heap + wasm memory after B4, then ${S.B7.soak_s} s of 5 s refresh (${S.B7.refresh_queries} queries)`,
       `${mb(S.B7.before.js_used)} JS + ${mb(S.B7.before.wasm)} wasm = ${mb(S.B7.before.total)} → ${mb(S.B7.after.total)} (**${S.B7.growth_pct >= 0 ? '+' : ''}${S.B7.growth_pct.toFixed(1)}%**)`,
       '≤ 60 MB; growth < 10%', S.B7.pass);
   return [
-    `Chromium ${r.chromium}, ${r.machine.nproc} × ${r.machine.model}, ${r.runs} runs each (median, min–max)`,
+    `Chromium ${r.chromium}, ${r.machine.nproc} × ${r.machine.model}, load average ${r.loadavg_start[0]} at start / ${r.loadavg_end[0]} at end, commit ${r.commit}${r.dirty_tree ? ' + uncommitted changes' : ''}; ${r.runs} runs each (median, min–max)`,
     '',
     '| # | Scenario | Measured | Target | |',
     '|---|---|---|---|---|',
