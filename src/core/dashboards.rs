@@ -132,6 +132,48 @@ pub fn shop_overview() -> Dashboard {
     }
 }
 
+/// A drill-down dashboard for one service on a metrics datasource: rate, error % and p99
+/// tiles, then requests by endpoint and by status and p99 by endpoint, over `time` (the
+/// parent's window).
+pub fn service_overview(service: &str, datasource: &str, time: TimeSpec) -> Dashboard {
+    let this = || vec![Matcher::eq("service", service)];
+    let this_errors = || vec![Matcher::eq("service", service), Matcher::re("status", "5..")];
+    let on = |mut p: Panel| {
+        p.datasource = datasource.to_string();
+        p
+    };
+    let panels = vec![
+        on(panel("rate", "Request rate", kpi(Query::Metric(rate_sum(this(), &[])), Unit::ReqPerSec, Reduce::Last, below(1.0, 0.1)))),
+        on(panel(
+            "errors",
+            "Error %",
+            kpi(Query::Ratio(RatioQuery { num: rate_sum(this_errors(), &[]), den: rate_sum(this(), &[]), scale: 100.0 }), Unit::Percent, Reduce::Last, above(1.0, 5.0)),
+        )),
+        on(panel("p99", "p99 latency", kpi(Query::Metric(p99(this(), &[])), Unit::Seconds, Reduce::Last, above(0.5, 1.0)))),
+        on(panel("by_endpoint", "Requests by endpoint", chart(vec![Query::Metric(rate_sum(this(), &["endpoint"]))], Unit::ReqPerSec, None))),
+        on(panel("by_status", "Requests by status", chart(vec![Query::Metric(rate_sum(this(), &["status"]))], Unit::ReqPerSec, None))),
+        on(panel("latency", "p99 latency by endpoint", chart(vec![Query::Metric(p99(this(), &["endpoint"]))], Unit::Seconds, Some(above(0.5, 1.0))))),
+    ];
+    let layout = vec![
+        place("rate", 0, 0, 4, 2),
+        place("errors", 4, 0, 4, 2),
+        place("p99", 8, 0, 4, 2),
+        place("by_endpoint", 0, 2, 6, 4),
+        place("by_status", 6, 2, 6, 4),
+        place("latency", 0, 6, 12, 4),
+    ];
+    Dashboard {
+        version: SPEC_VERSION,
+        title: format!("{service} metrics"),
+        time,
+        refresh_s: 0,
+        as_of_ms: None,
+        variables: Vec::new(),
+        panels,
+        layout,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -156,6 +198,16 @@ mod tests {
         let link = crate::core::link::encode_share(&d);
         println!("Shop overview share fragment (frozen): {} characters", link.len() + 1);
         assert!(link.len() < 1_000, "{} characters", link.len());
+    }
+
+    #[test]
+    fn service_overview_filters_every_query_to_the_service() {
+        let d = service_overview("billing", "prom", TimeSpec::Absolute { from_ms: 0, to_ms: 1 });
+        assert_eq!(d.title, "billing metrics");
+        assert!(d.panels.iter().all(|p| p.datasource == "prom"));
+        let json = serde_json::to_string(&d.panels).unwrap();
+        assert_eq!(json.matches(r#""value":"billing""#).count(), 7, "{json}");
+        assert_eq!(d.time, TimeSpec::Absolute { from_ms: 0, to_ms: 1 });
     }
 
     #[test]

@@ -160,6 +160,11 @@ impl Registry {
         self.sources.iter().map(|s| s.name.clone()).collect()
     }
 
+    /// The datasource drill-downs use for metrics: the first Prometheus-API one, else demo.
+    pub fn metrics_datasource(&self) -> &str {
+        self.sources.iter().find(|s| s.kind == DatasourceKind::Prometheus).map(|s| s.name.as_str()).unwrap_or(DEMO)
+    }
+
     pub fn all(&self) -> &[Datasource] {
         &self.sources
     }
@@ -247,6 +252,13 @@ mod tests {
         let (reg, warnings) = Registry::parse(text).unwrap();
         assert_eq!(reg.names(), vec!["demo"]);
         assert_eq!(warnings.len(), 5, "{warnings:?}");
+    }
+
+    #[test]
+    fn drill_downs_prefer_a_prometheus_datasource() {
+        assert_eq!(Registry::default().metrics_datasource(), "demo");
+        let (reg, _) = Registry::parse(r#"[{"name":"hc","kind":"health","url":""},{"name":"prom","kind":"prometheus","url":"/p"}]"#).unwrap();
+        assert_eq!(reg.metrics_datasource(), "prom");
     }
 
     #[test]

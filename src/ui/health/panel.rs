@@ -109,6 +109,16 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
                             {warnings.into_iter().map(|w| view! { <li class="nk-hg-muted">{w}</li> }).collect_view()}
                         </ul>
                         <pre class="nk-hg-body" data-testid="health-detail-body">{d.body.clone()}</pre>
+                        <button class="nk-button" data-testid="health-drilldown"
+                            on:click={
+                                let service = cell.service.clone();
+                                move |_| {
+                                    let ds = state.registry.with_untracked(|r| r.as_ref().map(|r| r.metrics_datasource().to_string()).unwrap_or_else(|| "demo".into()));
+                                    let time = state.dashboard.with_untracked(|d| d.time);
+                                    selected.set(None);
+                                    state.open(crate::core::dashboards::service_overview(&service, &ds, time), crate::io::storage::random_key());
+                                }
+                            }>{format!("Open {} metrics for this window", cell.service)}</button>
                     </div>
                 }
             })}
