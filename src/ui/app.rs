@@ -22,6 +22,34 @@ use crate::io::url;
 use leptos::prelude::*;
 use std::time::Duration;
 
+/// Wires the page-wide `<input id="nk-trace-file">` of index.html (present before the app
+/// loads, so it is in every page): a chosen file opens as a trace (or a dashboard), also
+/// when it was chosen while the app was still loading.
+fn use_page_file_input(state: AppState) {
+    use wasm_bindgen::JsCast;
+    let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("nk-trace-file"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let take = {
+        let input = input.clone();
+        move || {
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                input.set_value("");
+                leptos::task::spawn_local(super::library::import_file(state, file));
+            }
+        }
+    };
+    take();
+    let on_change = wasm_bindgen::closure::Closure::<dyn Fn()>::new(take);
+    let _ = input.add_event_listener_with_callback("change", on_change.as_ref().unchecked_ref());
+    // The input lives as long as the page, and so does its listener.
+    on_change.forget();
+}
+
 /// Whether the tab is in the background.
 fn page_hidden() -> bool {
     web_sys::window().and_then(|w| w.document()).map(|d| d.hidden()).unwrap_or(false)
@@ -140,6 +168,7 @@ pub fn App() -> impl IntoView {
     apply_saved_theme();
     use_autosave(state);
     use_file_drop(state);
+    use_page_file_input(state);
     super::health::use_health_poller(state);
 
     view! {
@@ -154,6 +183,9 @@ pub fn App() -> impl IntoView {
                     let id = state.dashboard.with_untracked(|d| crate::core::editor::fresh_id(d.panels.iter().map(|p| p.id.as_str())));
                     state.editing.set(Some(crate::core::editor::PanelDraft::new(id, crate::core::datasource::DEMO.into())));
                 }>"+ Add panel"</button>
+                <label class="nk-button" for="nk-trace-file" title="Open a trace (OTLP, Jaeger, Tempo or Zipkin JSON) or a dashboard file">
+                    "Open trace file…"
+                </label>
                 <ShareBox/>
             </header>
             <DatasourceStatusLine/>

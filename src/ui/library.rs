@@ -53,7 +53,7 @@ fn set_theme(theme: &str) {
 }
 
 /// Imports a dashboard file; problems are reported through the link notice.
-async fn import_file(state: AppState, file: web_sys::File) {
+pub(super) async fn import_file(state: AppState, file: web_sys::File) {
     let result = read_text(file.clone()).await.and_then(|text| decode_dashboard_str(&text).map_err(|e| e.to_string()));
     // Not a dashboard (or too big for one): a trace file opens in a waterfall panel.
     if result.is_err() && super::trace::open_trace_file(state, None, file, |_, _| {}).await.is_ok() {

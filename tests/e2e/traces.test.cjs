@@ -176,10 +176,20 @@ test('collapse/expand changes the visible rows and travels through a share link'
   await other.context().close();
 });
 
+test('the page-wide trace-file-input opens a trace file on any page with no further click', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  assert.equal(await page.locator('[data-testid="trace-file-input"]').count(), 1, 'exactly one, present before any click');
+  await page.setInputFiles('[data-testid="trace-file-input"]', path.join(UPSTREAM, 'zipkin', 'messaging-kafka.json'));
+  await waitFor(page, 'file summary', () => document.querySelector('[data-testid="trace-summary"]')?.dataset.spanCount === '28');
+  await waitFor(page, 'rows painted', () => document.querySelectorAll('[data-testid="span-row"]').length > 0);
+  await page.context().close();
+});
+
 test('opens a Zipkin file through the picker, and says a file cannot travel in a link', T, async () => {
   const page = await env.newPage();
   await page.goto(jsonLink(env.url, board('file', [waterfall('demo', {})])));
-  await page.setInputFiles('[data-testid="trace-file-input"]', path.join(UPSTREAM, 'zipkin', 'messaging-kafka.json'));
+  await page.setInputFiles('[data-testid="trace-panel-file-input"]', path.join(UPSTREAM, 'zipkin', 'messaging-kafka.json'));
   await waitFor(page, 'file summary', () => document.querySelector('[data-testid="trace-summary"]')?.dataset.spanCount === '28');
   const w = await readWaterfall(page);
   assert.deepEqual([w.spans, w.services, w.errors, w.root], [28, 2, 3, 'poll']);
@@ -209,10 +219,10 @@ test('a 25 MB trace file shows read progress, then parses; DOM rows stay bounded
     new MutationObserver(() => { if (document.querySelector('[data-testid="trace-file-progress"]')) window.__progressSeen++; }).observe(document, { subtree: true, childList: true, attributes: true });
   });
   await page.goto(jsonLink(env.url, board('big', [waterfall('demo', {})])));
-  await waitFor(page, 'waterfall', () => !!document.querySelector('[data-testid="trace-file-input"]'));
+  await waitFor(page, 'waterfall', () => !!document.querySelector('[data-testid="trace-panel-file-input"]'));
   await page.evaluate(() => { window.__longest = 0; });
   const t0 = Date.now();
-  await page.setInputFiles('[data-testid="trace-file-input"]', file);
+  await page.setInputFiles('[data-testid="trace-panel-file-input"]', file);
   await waitFor(page, 'big summary', (n) => document.querySelector('[data-testid="trace-summary"]')?.dataset.spanCount === String(n), n, 120000);
   const openMs = Date.now() - t0;
   const w = await readWaterfall(page);

@@ -69,10 +69,20 @@ pub fn SpanDetail(loaded: Arc<Loaded>, span: usize, on_close: impl Fn() + 'stati
         crate::core::trace::Status::Unset => "unset".into(),
     };
     let raw = span_json(&l, s);
+    // Drill-down: the span's service on the metrics datasource, around the span's window.
+    let state = crate::ui::use_app();
+    let (service, from_ms, to_ms) = (s.service.clone(), s.start_us / 1000 - 5 * 60_000, (s.start_us + s.duration_us) / 1000 + 5 * 60_000);
+    let metrics_label = format!("{} metrics around this span", s.service);
+    let open_metrics = move |_| {
+        let ds = state.registry.with_untracked(|r| r.as_ref().map(|r| r.metrics_datasource().to_string()).unwrap_or_else(|| "demo".into()));
+        let time = crate::core::spec::TimeSpec::Absolute { from_ms, to_ms: to_ms.max(from_ms + 1) };
+        state.open(crate::core::dashboards::service_overview(&service, &ds, time), crate::io::storage::random_key());
+    };
     view! {
         <section class="nk-span-detail" data-testid="span-detail" data-span-id=s.span_id.to_hex() aria-label="span detail">
             <header class="nk-span-detail-head">
                 <strong>{s.service.clone()}" · "{s.name.clone()}</strong>
+                <button class="nk-button" data-testid="span-metrics" on:click=open_metrics>{metrics_label}</button>
                 <button class="nk-icon" title="Close" data-testid="span-detail-close" on:click=move |_| on_close()>"✕"</button>
             </header>
             <dl class="nk-span-facts">

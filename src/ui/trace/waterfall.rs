@@ -521,7 +521,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                     on:keydown={ let open_by_id = open_by_id.clone(); move |ev: web_sys::KeyboardEvent| if ev.key() == "Enter" { open_by_id() } }/>
                 <button class="nk-button" data-testid="trace-open" on:click={ let open_by_id = open_by_id.clone(); move |_| open_by_id() }>"Open trace"</button>
                 <label class="nk-button nk-file">"Open trace file…"
-                    <input type="file" accept=".json,application/json" data-testid="trace-file-input"
+                    <input type="file" accept=".json,application/json" data-testid="trace-panel-file-input"
                         on:change={ let open_file = open_file.clone(); move |ev| {
                             let input: web_sys::HtmlInputElement = event_target(&ev);
                             if let Some(f) = input.files().and_then(|f| f.get(0)) { open_file(f); }
