@@ -476,7 +476,13 @@ function tasksBetween(trace, fromMs, toMs) {
   const top = tasks.filter((t) => !tasks.some((o) => o !== t && o.ts <= t.ts && o.ts + o.dur >= t.ts + t.dur));
   return top.map((t) => {
     const inside = ev.filter((e) => e.ph === 'X' && onMain(e) && e.ts >= t.ts && e.ts + (e.dur || 0) <= t.ts + t.dur);
-    const sum = (re) => inside.filter((e) => re.test(e.name)).reduce((a, e) => a + e.dur, 0) / 1000;
+    // Union of intervals: rendering events nest (e.g. Layout inside UpdateLayoutTree's caller).
+    const sum = (re) => {
+      const iv = inside.filter((e) => re.test(e.name)).map((e) => [e.ts, e.ts + e.dur]).sort((a, b) => a[0] - b[0]);
+      let total = 0, end = -Infinity;
+      for (const [a, b] of iv) { if (b <= end) continue; total += b - Math.max(a, end); end = b; }
+      return total / 1000;
+    };
     const rendering = sum(/^(UpdateLayoutTree|Layout|PrePaint|Paint|Layerize)$/);
     const gc = sum(/^(MinorGC|MajorGC)$/);
     return { at_ms: +((t.ts - lo) / 1000).toFixed(1), dur: t.dur / 1000, rendering, gc, script: t.dur / 1000 - rendering - gc };
@@ -521,13 +527,18 @@ async function b6(B6_CHECKS) {
             for (const c of cs) if (c.getAttribute('data-status') === want) done++;
             if (done >= n) { mo.disconnect(); ok(performance.now()); }
           });
-          mo.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-status'] });
+          mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] }); // cells may be replaced, not updated
         });
         performance.mark('bench:flip');
         return performance.now();
       }, [B6_ENDPOINTS * B6_CHECKS, want]);
       fx.state.fail = !fx.state.fail;
-      const to = await page.evaluate(() => window.__b6);
+      const to = await withTimeout(30000, page.evaluate(() => window.__b6), null);
+      if (to === null) {
+        const seen = await withTimeout(5000, page.evaluate(() => JSON.stringify([...document.querySelectorAll('[data-testid="health-cell"]')].reduce((m, c) => ((m[c.getAttribute('data-status')] = (m[c.getAttribute('data-status')] || 0) + 1), m), {}))), '(page does not answer)');
+        await browser.stopTracing().catch(() => {});
+        throw new Error(`after flipping every check to "${want}", not every cell showed it within 30 s (polls answered: ${fx.state.hits}); cells by data-status: ${seen}`);
+      }
       await page.waitForTimeout(300); // the paint after the last change
       const trace = JSON.parse((await browser.stopTracing()).toString());
       const tasks = tasksBetween(trace, from, to + 300);
