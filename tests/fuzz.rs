@@ -76,8 +76,8 @@ fn mutate(rng: &mut Rng, seed: &[u8]) -> Vec<u8> {
 }
 
 fn fixture(path: &str) -> Vec<u8> {
-    let full = format!("{}/../shared/fixtures/upstream/{path}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&full).unwrap_or_else(|e| panic!("the upstream fixture {full} is missing ({e}); check out ../shared beside the repo"))
+    let full = format!("{}/tests/fixtures/upstream/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("the upstream fixture {full} is missing ({e})"))
 }
 
 fn link_seeds() -> Vec<Vec<u8>> {

@@ -1,4 +1,4 @@
-//! Every real upstream payload in `../shared/fixtures/upstream/` decoded into the model, with
+//! Every real upstream payload in `tests/fixtures/upstream/` (an unchanged copy of `../shared/fixtures/upstream/`) decoded into the model, with
 //! facts read from the files themselves (span counts, services, roots, parents, errors).
 //!
 //! The fixtures live beside the repository, not in it. A missing directory fails the tests
@@ -8,15 +8,14 @@
 use crate::core::trace::*;
 use std::path::PathBuf;
 
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/fixtures/upstream/");
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/upstream/");
 
 /// Reads one fixture, failing loudly when the shared directory is not checked out.
 pub(super) fn fixture(name: &str) -> Vec<u8> {
     let path = PathBuf::from(FIXTURES).join(name);
     std::fs::read(&path).unwrap_or_else(|e| {
         panic!(
-            "cannot read the upstream fixture {} ({e}). The fixtures live in ../shared/fixtures/upstream/ beside the \
-             repository; check out the shared directory there so these tests can run",
+            "cannot read the upstream fixture {} ({e}); the copies live in tests/fixtures/upstream/",
             path.display()
         )
     })

@@ -1,6 +1,6 @@
 'use strict';
 // A REAL HTTP server of trace backends for the end-to-end tests: 127.0.0.1, a free port,
-// CORS *, serving the unchanged upstream payloads of ../shared/fixtures/upstream/ on the
+// CORS *, serving the unchanged upstream payloads of tests/fixtures/upstream/ (a copy of ../shared/fixtures/upstream/) on the
 // routes the backends really use, with their real error shapes:
 //   /j1/...     Jaeger v1 (no api_v3: /j1/api/v3/* answers 404 text, as Jaeger 1.x does)
 //   /j3/...     Jaeger v2 api_v3 (404 {"error":{...}} for "no traces")
@@ -12,7 +12,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const UPSTREAM = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'fixtures', 'upstream');
+const UPSTREAM = path.resolve(__dirname, '..', '..', 'fixtures', 'upstream');
 
 function read(name) {
   return fs.readFileSync(path.join(UPSTREAM, name));
