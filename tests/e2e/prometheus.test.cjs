@@ -144,6 +144,15 @@ function suite() {
         { name: 'prom', kind: 'prometheus', url: PROM },
         { name: 'prom-proxy', kind: 'prometheus', url: '/prom' },
         { name: 'prom-down', kind: 'prometheus', url: `http://127.0.0.1:${downPort}`, timeout_ms: 5000 },
+        {
+          name: 'prom-health',
+          kind: 'health',
+          url: PROM,
+          endpoints: [
+            { service: 'inventory', url: '/api/v1/query?query=' + encodeURIComponent('last_over_time(shop_dependency_up{service="inventory"}[30m])'), format: 'prometheus' },
+            { service: 'nothing', url: '/api/v1/query?query=' + encodeURIComponent('up{job="absent"}'), format: 'prometheus' },
+          ],
+        },
       ],
       proxies: { '/prom': PROM },
     });
@@ -453,6 +462,22 @@ function suite() {
     assert.equal(await status('prom'), 'ok');
     assert.equal(await status('prom-down'), 'error');
     assert.match(await page.getAttribute('[data-testid="datasource-status"][data-name="prom"]', 'title'), /Prometheus 2\./);
+  });
+
+  test('Prometheus series as a health source: one cell per series, an empty answer is never green', T, async () => {
+    const dash = spec('Health from Prometheus', [{ id: 'h', title: 'Dependencies', datasource: 'prom-health', kind: 'health_grid', spec: {} }], range);
+    const page = await env.newPage();
+    await page.goto(jsonLink(env.url, dash));
+    await waitFor(page, 'two inventory dependency cells', () =>
+      document.querySelectorAll('[data-testid="health-cell"][data-service="inventory"]').length === 2,
+    );
+    const cells = await page.$$eval('[data-testid="health-cell"]', (cs) => cs.map((c) => [c.dataset.service, c.dataset.check, c.dataset.state]));
+    const inventory = cells.filter((c) => c[0] === 'inventory');
+    assert.deepEqual(inventory.map((c) => c[1]).sort(), ['postgres', 'redis'], JSON.stringify(cells));
+    assert.ok(inventory.every((c) => ['ok', 'fail'].includes(c[2])), JSON.stringify(inventory));
+    const nothing = cells.filter((c) => c[0] === 'nothing');
+    assert.ok(nothing.length >= 1 && nothing.every((c) => c[2] === 'unknown'), JSON.stringify(nothing));
+    assert.notEqual(await page.getAttribute('[data-testid="overall-status"]', 'data-status'), 'ok');
   });
 
   test('hostile label values from Prometheus are shown as text, never run', T, async () => {

@@ -119,6 +119,7 @@ impl Format {
             "kubernetes" | "k8s" | "readyz" | "livez" | "healthz" => Some(Format::Kubernetes),
             "gatus" => Some(Format::Gatus),
             "http" | "plain" | "status" | "http_status" => Some(Format::Http),
+            "prometheus" | "promql" | "up" | "probe_success" => Some(Format::Prometheus),
             _ => None,
         }
     }
@@ -262,7 +263,7 @@ mod tests {
     fn format_spellings_round_trip_as_hints() {
         for f in Format::ALL {
             let expected = match f {
-                Format::Prometheus | Format::Unrecognised | Format::None => None,
+                Format::Unrecognised | Format::None => None,
                 other => Some(other),
             };
             check(f, Format::from_hint(f.as_str()), expected);

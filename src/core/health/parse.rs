@@ -30,12 +30,30 @@ pub fn parse(
             let f = Format::from_hint(h);
             if f.is_none() {
                 warnings.push(format!(
-                    "{service}: the format \"{h}\" is not known (use list, ietf, spring, kubernetes, gatus or http); the format was detected instead"
+                    "{service}: the format \"{h}\" is not known (use list, ietf, spring, kubernetes, gatus, http or prometheus); the format was detected instead"
                 ));
             }
             f
         }
     };
+    // A Prometheus instant query (`up`, `probe_success`) as the endpoint: each series is a
+    // check, 1 ok, 0 fail; an error answer or no series is never green.
+    if hint == Some(Format::Prometheus) {
+        return match crate::core::prom::parse_query(http_status.unwrap_or(0), content_type, body) {
+            Ok(answer) => {
+                let mut probe = super::prometheus::probe_from_frame(service, &answer.frame);
+                probe.http_status = http_status;
+                probe.warnings.extend(warnings);
+                probe
+            }
+            Err(e) => {
+                let mut probe = super::prometheus::probe_from_frame(service, &crate::core::frame::Frame::default());
+                probe.http_status = http_status;
+                probe.warnings.push(format!("{service}: the Prometheus query failed: {e}"));
+                probe
+            }
+        };
+    }
     let ct = content_type.unwrap_or("").to_ascii_lowercase();
     let decoded = match decode(http_status, &ct, body, hint, service, &mut warnings) {
         Ok(d) => d,
@@ -164,5 +182,31 @@ fn detect_json(value: &Value, ct: &str) -> Result<Decoded, BodyError> {
         other => Err(BodyError::UnknownShape(format!(
             "a bare JSON value ({other})"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod prometheus_endpoint_tests {
+    use super::*;
+
+    #[test]
+    fn an_instant_up_query_is_a_health_source() {
+        let body = br#"{"status":"success","data":{"resultType":"vector","result":[
+            {"metric":{"__name__":"up","job":"billing","instance":"10.0.0.1:8080"},"value":[1718000000,"1"]},
+            {"metric":{"__name__":"up","job":"billing","instance":"10.0.0.2:8080"},"value":[1718000000,"0"]}]}}"#;
+        let p = parse("billing", Some(200), Some("application/json"), body, Some("prometheus"));
+        assert_eq!(p.checks.len(), 2, "{p:?}");
+        assert_eq!(p.overall, HealthState::Fail);
+        assert!(p.checks.iter().any(|c| c.state == HealthState::Ok));
+    }
+
+    #[test]
+    fn a_failed_or_empty_query_is_never_green() {
+        let empty = br#"{"status":"success","data":{"resultType":"vector","result":[]}}"#;
+        assert_eq!(parse("x", Some(200), None, empty, Some("prometheus")).overall, HealthState::Unknown);
+        let error = br#"{"status":"error","errorType":"bad_data","error":"parse error"}"#;
+        let p = parse("x", Some(400), None, error, Some("prometheus"));
+        assert_eq!(p.overall, HealthState::Unknown);
+        assert!(p.warnings.iter().any(|w| w.contains("parse error")), "{:?}", p.warnings);
     }
 }
