@@ -87,6 +87,22 @@ impl Datasource {
     pub fn timeout_ms(&self) -> u32 {
         self.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS)
     }
+
+    /// Whether the URL points at the page's own origin (a relative path), i.e. through the
+    /// deployer's proxy. Only then are configured headers sent: a direct request to another
+    /// origin stays "simple" so CORS never needs a preflight.
+    pub fn is_same_origin(&self) -> bool {
+        self.url.starts_with('/') && !self.url.starts_with("//")
+    }
+
+    /// The configured headers this datasource's requests may carry.
+    pub fn request_headers(&self) -> &[(String, String)] {
+        if self.is_same_origin() {
+            &self.headers
+        } else {
+            &[]
+        }
+    }
 }
 
 /// The datasources of this deployment, `demo` always included.
@@ -259,6 +275,17 @@ mod tests {
         assert_eq!(Registry::default().metrics_datasource(), "demo");
         let (reg, _) = Registry::parse(r#"[{"name":"hc","kind":"health","url":""},{"name":"prom","kind":"prometheus","url":"/p"}]"#).unwrap();
         assert_eq!(reg.metrics_datasource(), "prom");
+    }
+
+    #[test]
+    fn headers_only_go_to_same_origin_urls() {
+        let text = r#"[{"name":"proxy","kind":"prometheus","url":"/mimir/prometheus","headers":{"X-Scope-OrgID":"t"}},
+                       {"name":"direct","kind":"prometheus","url":"https://prom.example","headers":{"X-Scope-OrgID":"t"}},
+                       {"name":"sneaky","kind":"prometheus","url":"//evil.example/p","headers":{"X-Scope-OrgID":"t"}}]"#;
+        let (reg, _) = Registry::parse(text).unwrap();
+        assert_eq!(reg.get("proxy").unwrap().request_headers().len(), 1);
+        assert!(reg.get("direct").unwrap().request_headers().is_empty());
+        assert!(reg.get("sneaky").unwrap().request_headers().is_empty());
     }
 
     #[test]

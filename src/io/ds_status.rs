@@ -29,7 +29,7 @@ pub async fn check(ds: &Datasource) -> DatasourceHealth {
 }
 
 async fn prometheus(ds: &Datasource) -> Result<String, String> {
-    let raw = http::send(&ds.name, outgoing(prom::buildinfo(&ds.url)), ds.timeout_ms()).await?;
+    let raw = http::send(&ds.name, outgoing(prom::buildinfo(&ds.url).with_headers(ds.request_headers())), ds.timeout_ms()).await?;
     let info = prom::parse_buildinfo(raw.status, raw.content_type.as_deref(), &raw.body).map_err(|e| e.to_string())?;
     let flavour = prom::detect(&ds.url, Some(&info), !ds.headers.is_empty());
     Ok(format!("{} {}", flavour.name(), info.version.unwrap_or_default()).trim().to_string())

@@ -34,12 +34,7 @@ pub async fn run(registry: &Registry, datasource: &str, jobs: &[QueryJob]) -> Re
 async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
     let window_s = (job.step_ms / 1000).max(60) as u64;
     let promql = prom::compile(&job.query, window_s).map_err(|e| e.to_string())?;
-    let mut request = prom::query_range(&ds.url, &promql, job.range, job.step_ms, Some(ds.timeout_ms()), None);
-    if is_same_origin(&ds.url) {
-        // Configured headers (e.g. a tenant id) only go to a same-origin proxy; a direct
-        // request to another origin stays "simple" so CORS never needs a preflight.
-        request = request.with_headers(&ds.headers);
-    }
+    let request = prom::query_range(&ds.url, &promql, job.range, job.step_ms, Some(ds.timeout_ms()), None).with_headers(ds.request_headers());
     let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
     let mut frame = prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms).map_err(|e| match e {
         prom::PromError::SignIn { .. } => format!("Sign-in expired at {} — reload the page to sign in again.", ds.name),
@@ -60,11 +55,6 @@ pub fn outgoing(request: prom::HttpRequest) -> http::Outgoing {
         headers: request.headers,
         body: request.body,
     }
-}
-
-/// Whether a datasource URL points at this page's own origin (a relative path).
-fn is_same_origin(url: &str) -> bool {
-    url.starts_with('/') && !url.starts_with("//")
 }
 
 /// Lets the browser paint and handle input before the next piece of work.

@@ -56,7 +56,7 @@ async fn prom_suggest(ds: &Datasource, ask: &Ask, range: TimeRange) -> Result<Ve
         Ask::LabelNames { metric } => (prom::labels(&ds.url, &selector(&Some(metric.clone())), range), true),
         Ask::LabelValues { metric, label } => (prom::label_values(&ds.url, label, &selector(metric), range), false),
     };
-    let raw = http::send(&ds.name, crate::io::runner::outgoing(request), ds.timeout_ms()).await?;
+    let raw = http::send(&ds.name, crate::io::runner::outgoing(request.with_headers(ds.request_headers())), ds.timeout_ms()).await?;
     let parsed = if names {
         prom::parse_labels(raw.status, raw.content_type.as_deref(), &raw.body)
     } else {
