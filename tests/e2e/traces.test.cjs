@@ -260,6 +260,18 @@ test('demo traces: the search lists results and a click opens the failing checko
   assert.ok(w.errors > 0);
   assert.equal(w.rows[0].service, 'gateway');
   assert.ok(w.rows.some((r) => r.error === 'true'));
+  // Follow the root span to its service's metrics for the span's window.
+  await page.focus('[data-testid="waterfall-rows"]');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Enter');
+  await waitFor(page, 'span detail', () => !!document.querySelector('[data-testid="span-detail"]'));
+  await page.click('[data-testid="span-metrics"]');
+  await waitFor(page, 'the gateway metrics dashboard', () => document.querySelector('.nk-title')?.innerText === 'gateway metrics');
+  await waitFor(page, 'its panels have data', () =>
+    [...document.querySelectorAll('[data-testid="panel"]')].filter((p) => p.dataset.state === 'ok').length >= 6,
+  );
+  assert.equal(await page.getAttribute('[data-testid="time-range"]', 'data-live'), 'false', 'the span window is a fixed range');
   assert.deepEqual(uncaught(page), []);
   await page.context().close();
 });
