@@ -22,6 +22,7 @@ pub mod prom;
 pub mod query;
 pub mod recent;
 pub mod refresh;
+pub mod share;
 pub mod spec;
 pub mod status;
 pub mod time;

@@ -3,7 +3,7 @@
 
 use super::state::use_app;
 use crate::core::link::encode_share;
-use crate::core::spec::TimeSpec;
+use crate::core::share::shared_dashboard;
 use crate::io::clipboard::{copy, CopyOutcome};
 use crate::io::clock::now_ms;
 use crate::io::url::base_url;
@@ -22,16 +22,7 @@ pub fn ShareBox() -> impl IntoView {
     let field = NodeRef::<Input>::new();
     let link = Memo::new(move |_| {
         let at = shared_at.get()?;
-        let mut d = state.dashboard.get();
-        if !keep_live.get() {
-            let range = crate::core::time::TimeRange::resolve(d.time, state.anchor_ms.get_untracked());
-            d.time = TimeSpec::Absolute { from_ms: range.from_ms(), to_ms: range.to_ms() };
-            d.as_of_ms = Some(d.as_of_ms.unwrap_or(at));
-        } else if let TimeSpec::Absolute { .. } = d.time {
-            let len_s = (state.range.get_untracked().duration_ms() / 1000).max(60) as u64;
-            d.time = TimeSpec::Relative { last_s: len_s };
-            d.as_of_ms = None;
-        }
+        let d = state.dashboard.with(|d| shared_dashboard(d, state.anchor_ms.get_untracked(), at, keep_live.get()));
         Some(format!("{}#{}", base_url(), encode_share(&d)))
     });
     let share = move |_| {
