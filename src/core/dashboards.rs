@@ -36,7 +36,7 @@ fn panel(id: &str, title: &str, def: PanelDef) -> Panel {
 }
 
 fn kpi(query: Query, unit: Unit, reduce: Reduce, thresholds: Thresholds) -> PanelDef {
-    PanelDef::Kpi(KpiSpec { query, unit, reduce, thresholds: Some(thresholds), decimals: None, sparkline: true })
+    PanelDef::Kpi(KpiSpec { query, unit, reduce, thresholds: Some(thresholds), decimals: None, sparkline: true, drill: None })
 }
 
 fn chart(queries: Vec<Query>, unit: Unit, thresholds: Option<Thresholds>) -> PanelDef {
@@ -129,6 +129,8 @@ pub fn shop_overview() -> Dashboard {
         }],
         panels,
         layout,
+        notes: Vec::new(),
+        trail: Vec::new(),
     }
 }
 
@@ -171,6 +173,8 @@ pub fn service_overview(service: &str, datasource: &str, time: TimeSpec) -> Dash
         variables: Vec::new(),
         panels,
         layout,
+        notes: Vec::new(),
+        trail: Vec::new(),
     }
 }
 

@@ -267,7 +267,7 @@ impl PanelDraft {
         let query = self.query().map_err(|p| problems.extend(p)).ok();
         let thresholds = self.thresholds().map_err(|p| problems.extend(p)).ok().flatten();
         let def = match (self.kind.as_str(), query) {
-            ("kpi", Some(query)) => Some(PanelDef::Kpi(KpiSpec { query, unit: self.unit, reduce: self.reduce, thresholds, decimals: None, sparkline: true })),
+            ("kpi", Some(query)) => Some(PanelDef::Kpi(KpiSpec { query, unit: self.unit, reduce: self.reduce, thresholds, decimals: None, sparkline: true, drill: None })),
             ("timeseries", Some(query)) => {
                 let mut queries = vec![query];
                 queries.extend(self.extra_queries.iter().cloned());

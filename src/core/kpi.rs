@@ -116,6 +116,7 @@ mod tests {
             thresholds,
             decimals: None,
             sparkline: true,
+            drill: None,
         }
     }
 

@@ -112,6 +112,8 @@ pub fn LibraryMenu() -> impl IntoView {
             variables: Vec::new(),
             panels: Vec::new(),
             layout: Vec::new(),
+            notes: Vec::new(),
+            trail: Vec::new(),
         };
         state.open(d, random_key());
         open.set(false);

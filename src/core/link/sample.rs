@@ -67,6 +67,7 @@ pub fn shop_dashboard() -> Dashboard {
             thresholds: Some(Thresholds { direction: Direction::Below, warn: Some(50.0), fail: Some(10.0) }),
             decimals: Some(1),
             sparkline: true,
+            drill: None,
         })),
         panel("err", "Error rate", PanelDef::Kpi(KpiSpec {
             query: error_ratio("gateway"),
@@ -75,6 +76,7 @@ pub fn shop_dashboard() -> Dashboard {
             thresholds: above(1.0, 5.0),
             decimals: Some(2),
             sparkline: true,
+            drill: None,
         })),
         panel("lat", "p99 latency", PanelDef::Kpi(KpiSpec {
             query: p99("checkout"),
@@ -83,6 +85,7 @@ pub fn shop_dashboard() -> Dashboard {
             thresholds: above(0.5, 1.0),
             decimals: None,
             sparkline: true,
+            drill: None,
         })),
         panel("orders", "Orders / min", PanelDef::Kpi(KpiSpec {
             query: Query::Metric(MetricQuery {
@@ -97,6 +100,7 @@ pub fn shop_dashboard() -> Dashboard {
             thresholds: None,
             decimals: Some(0),
             sparkline: false,
+            drill: None,
         })),
         panel("traffic", "Traffic by service", PanelDef::Timeseries(TimeseriesSpec {
             queries: vec![Query::Metric(rate_sum(
@@ -148,6 +152,8 @@ pub fn shop_dashboard() -> Dashboard {
         variables: Vec::new(),
         panels,
         layout,
+        notes: Vec::new(),
+        trail: Vec::new(),
     }
 }
 
@@ -168,6 +174,7 @@ pub fn small_dashboard() -> Dashboard {
                 thresholds: None,
                 decimals: None,
                 sparkline: true,
+                drill: None,
             })),
             panel("b", "Raw", PanelDef::Timeseries(TimeseriesSpec {
                 queries: vec![Query::Promql(crate::core::query::PromqlQuery {
@@ -178,5 +185,7 @@ pub fn small_dashboard() -> Dashboard {
             })),
         ],
         layout: vec![],
+        notes: Vec::new(),
+        trail: Vec::new(),
     }
 }

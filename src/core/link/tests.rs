@@ -332,6 +332,7 @@ fn panel_def() -> impl Strategy<Value = PanelDef> {
                 thresholds,
                 decimals,
                 sparkline,
+                drill: None,
             })
         ),
         (prop::collection::vec(query(), 0..3), unit(), thresholds())
@@ -365,7 +366,7 @@ fn dashboard() -> impl Strategy<Value = Dashboard> {
                 }
                 panels.push(Panel { id, title, datasource, def });
             }
-            Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, variables: Vec::new(), panels, layout }
+            Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, variables: Vec::new(), panels, layout, notes: Vec::new(), trail: Vec::new() }
         })
 }
 

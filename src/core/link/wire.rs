@@ -46,6 +46,14 @@ const KEYS: &[(&str, &str)] = &[
     ("panel", "PA"),
     ("scale", "SC"),
     ("expr", "EX"),
+    // Added for incident notes and drill-down trails (issue #6); links without them are
+    // unchanged.
+    ("notes", "NT"),
+    ("at_ms", "AM"),
+    ("text", "TX"),
+    ("author", "AU"),
+    ("trail", "TR"),
+    ("drill", "DR"),
 ];
 
 /// Values of `kind` fields (panel kinds, query kinds, time kinds) and their one-letter codes.

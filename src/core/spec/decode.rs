@@ -61,7 +61,7 @@ pub fn decode_dashboard(value: Value) -> Result<(Dashboard, Vec<Warning>), Decod
     let version = read_version(&obj, &mut warnings);
     migrate(version, &mut obj, &mut warnings);
 
-    const KNOWN: [&str; 8] = ["version", "title", "time", "refresh_s", "as_of_ms", "variables", "panels", "layout"];
+    const KNOWN: [&str; 10] = ["version", "title", "time", "refresh_s", "as_of_ms", "variables", "panels", "layout", "notes", "trail"];
     for key in obj.keys().filter(|k| !KNOWN.contains(&k.as_str())) {
         warnings.push(Warning::new(key.clone(), "this field is not part of the spec and was ignored"));
     }
@@ -98,8 +98,10 @@ pub fn decode_dashboard(value: Value) -> Result<(Dashboard, Vec<Warning>), Decod
     let variables = decode_variables(obj.remove("variables"), &mut warnings);
     let panels = decode_panels(obj.remove("panels"), &mut warnings);
     let layout = decode_layout(obj.remove("layout"), &panels, &mut warnings);
+    let notes = decode_notes(obj.remove("notes"), &mut warnings);
+    let trail = decode_trail(obj.remove("trail"), &mut warnings);
 
-    let dashboard = Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, variables, panels, layout };
+    let dashboard = Dashboard { version: SPEC_VERSION, title, time, refresh_s, as_of_ms, variables, panels, layout, notes, trail };
     Ok((dashboard, warnings))
 }
 
@@ -213,6 +215,73 @@ fn decode_variables(value: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<Va
             }
             Ok(v) => warnings.push(Warning::new(path, format!("variable \"{}\" has an invalid or repeated name (letters, digits and _ only) and was skipped", v.name.chars().take(40).collect::<String>()))),
             Err(e) => warnings.push(Warning::new(path, format!("could not be read and was skipped: {e}"))),
+        }
+    }
+    out
+}
+
+/// Most incident notes a dashboard keeps, and the longest note text in characters.
+pub const MAX_NOTES: usize = 50;
+pub const MAX_NOTE_CHARS: usize = 500;
+
+fn decode_notes(value: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<Note> {
+    let items = match value {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            warnings.push(Warning::new("notes", "the notes are not a list and were ignored"));
+            return Vec::new();
+        }
+    };
+    if items.len() > MAX_NOTES {
+        warnings.push(Warning::new("notes", format!("the dashboard has {} notes; only the first {MAX_NOTES} are kept", items.len())));
+    }
+    let mut out: Vec<Note> = Vec::new();
+    for (i, item) in items.into_iter().take(MAX_NOTES).enumerate() {
+        match serde_json::from_value::<Note>(item) {
+            Ok(mut note) if !note.text.trim().is_empty() => {
+                if note.text.chars().count() > MAX_NOTE_CHARS {
+                    note.text = note.text.chars().take(MAX_NOTE_CHARS).collect();
+                    warnings.push(Warning::new(format!("notes[{i}]"), format!("the note was longer than {MAX_NOTE_CHARS} characters and was shortened")));
+                }
+                out.push(note);
+            }
+            Ok(_) => warnings.push(Warning::new(format!("notes[{i}]"), "the note has no text and was skipped")),
+            Err(e) => warnings.push(Warning::new(format!("notes[{i}]"), format!("could not be read and was skipped: {e}"))),
+        }
+    }
+    out.sort_by_key(|n| n.at_ms);
+    out
+}
+
+/// Most parent levels a drill-down trail keeps (the oldest are dropped first).
+pub const MAX_TRAIL: usize = 5;
+
+/// Decodes the drill-down trail: each level is a whole dashboard, decoded with the same
+/// rules, whose own trail is dropped (so the nesting is one level deep, whatever the input).
+fn decode_trail(value: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<Dashboard> {
+    let items = match value {
+        None | Some(Value::Null) => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            warnings.push(Warning::new("trail", "the drill-down trail is not a list and was ignored"));
+            return Vec::new();
+        }
+    };
+    let skip = items.len().saturating_sub(MAX_TRAIL);
+    let mut out = Vec::new();
+    for (i, mut item) in items.into_iter().enumerate().skip(skip) {
+        if let Value::Object(map) = &mut item {
+            map.remove("trail");
+        }
+        match decode_dashboard(item) {
+            // A level's warnings are about a parent the user is not looking at; only
+            // failures to read a level at all are reported.
+            Ok((mut level, _)) => {
+                level.trail.clear();
+                out.push(level);
+            }
+            Err(e) => warnings.push(Warning::new(format!("trail[{i}]"), format!("this drill-down level could not be read and was left out: {e}"))),
         }
     }
     out

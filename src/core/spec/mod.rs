@@ -7,7 +7,7 @@
 mod decode;
 mod model;
 
-pub use decode::{decode_dashboard, decode_dashboard_str, is_variable_name, resolve_layout, DecodeError, Warning};
+pub use decode::{decode_dashboard, decode_dashboard_str, is_variable_name, resolve_layout, DecodeError, Warning, MAX_NOTES, MAX_NOTE_CHARS, MAX_TRAIL};
 pub use model::*;
 
 /// The current spec version. Bump only for incompatible changes, and add a migration in

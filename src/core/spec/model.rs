@@ -25,6 +25,35 @@ pub struct Dashboard {
     /// Grid positions, by panel id. Panels missing here are placed automatically.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub layout: Vec<LayoutItem>,
+    /// Incident notes pinned to instants: markers on every chart, a list under the banner.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<Note>,
+    /// The drill-down path that led here: each parent level, oldest first, with its own
+    /// trail left empty (at most [`super::MAX_TRAIL`] levels).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trail: Vec<Dashboard>,
+}
+
+/// An incident note pinned to an instant, e.g. "rolled back 4.2.1".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// The instant the note is about, epoch milliseconds UTC.
+    pub at_ms: i64,
+    /// Plain text; it is always shown as text, never as markup.
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+/// Where clicking a KPI tile leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "spec", rename_all = "snake_case")]
+pub enum DrillTarget {
+    /// A dashboard planned from the tile's query (`core::drill`).
+    Auto,
+    /// A dashboard the user chose: a share link (`d=1.…`, `json=…` or a whole URL) or the
+    /// key of an entry in this browser's Recent list.
+    Dashboard(String),
 }
 
 /// A dashboard variable: `$name` in queries stands for the selected value(s).
@@ -121,6 +150,9 @@ pub struct KpiSpec {
     pub decimals: Option<u8>,
     #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub sparkline: bool,
+    /// Where a click on the tile leads; absent means [`DrillTarget::Auto`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub drill: Option<DrillTarget>,
 }
 
 /// A time-series chart of one or more queries.
@@ -160,9 +192,16 @@ pub struct TraceSearchSpec {
 pub struct WaterfallSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub trace_id: Option<String>,
-    /// Span ids (hex) whose children are hidden.
+    /// Span ids (hex) whose children are hidden (besides the `collapse_depth` rule).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub collapsed: Vec<String>,
+    /// Every span with children at this depth or deeper is collapsed (0: collapse all), so
+    /// "collapse all" on 100,000 spans stays a short link. Older links have only `collapsed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub collapse_depth: Option<u32>,
+    /// Span ids (hex) the `collapse_depth` rule would collapse but that are expanded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub expanded: Vec<String>,
     /// The span id (hex) whose detail is open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub selected: Option<String>,
