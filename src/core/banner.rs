@@ -1,5 +1,6 @@
-//! The dashboard's one-line verdict: the worst tile status and a sentence that counts the
-//! tiles needing attention.
+//! The dashboard's one-line verdict: the worst status and a sentence that says "All N
+//! checks green" or names the checks needing attention; and the worst-first panel order
+//! the phone layout uses.
 //!
 //! It must never read the clock (a frozen view passes its as-of instant) and never call a
 //! frozen view "go back to sleep": old data cannot promise that all is well now.
@@ -7,8 +8,8 @@
 use crate::core::status::Status;
 use crate::core::time::format_rfc3339_utc;
 
-/// The text shown when every counted tile is green on live data.
-pub const ALL_GREEN_LIVE: &str = "All green — go back to sleep";
+/// What follows "All N checks green" when every counted check is green on live data.
+pub const ALL_GREEN_LIVE_SUFFIX: &str = " — go back to sleep";
 
 /// The text shown when no tile has thresholds.
 pub const NO_THRESHOLDS: &str = "No tiles with thresholds";
@@ -76,38 +77,103 @@ pub fn overall(statuses: impl IntoIterator<Item = Status>) -> Status {
         .unwrap_or(Status::None)
 }
 
-/// The banner for a set of tile statuses. `frozen_as_of_ms` is the instant a frozen view
-/// was taken; a frozen view says when its verdict held instead of "go back to sleep".
+/// One named check: a KPI tile (by its title) or a health check (by its service).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Check {
+    pub name: String,
+    pub status: Status,
+}
+
+impl Check {
+    pub fn new(name: impl Into<String>, status: Status) -> Self {
+        Check {
+            name: name.into(),
+            status,
+        }
+    }
+}
+
+/// At most this many names are spelled out per status in the banner.
+pub const NAMES_PER_STATUS: usize = 3;
+
+/// "Error rate, p99" or "a, b, c and 2 more".
+fn names(checks: &[&Check]) -> String {
+    let shown: Vec<&str> = checks
+        .iter()
+        .take(NAMES_PER_STATUS)
+        .map(|c| c.name.as_str())
+        .collect();
+    let mut text = shown.join(", ");
+    if checks.len() > NAMES_PER_STATUS {
+        text.push_str(&format!(" and {} more", checks.len() - NAMES_PER_STATUS));
+    }
+    text
+}
+
+/// "All 5 checks green" (or "All 1 check green").
+fn all_green(total: usize) -> String {
+    let noun = if total == 1 { "check" } else { "checks" };
+    format!("All {total} {noun} green")
+}
+
+/// The banner for a set of named checks: "All N checks green" when every counted check is
+/// green, otherwise the checks that are not, worst first, by name. `frozen_as_of_ms` is
+/// the instant a frozen view was taken; a frozen view says when its verdict held instead
+/// of "go back to sleep".
 ///
-/// Examples: `All green — go back to sleep`, `All green as of 2026-11-23T06:57:00Z
-/// (frozen)`, `2 failing, 1 warning, 1 unknown`, `No tiles with thresholds`.
-pub fn banner(statuses: impl IntoIterator<Item = Status>, frozen_as_of_ms: Option<i64>) -> Banner {
-    let counts = Counts::of(statuses);
+/// Examples: `All 5 checks green — go back to sleep`, `All 5 checks green as of
+/// 2026-11-23T06:57:00Z (frozen)`, `2 failing: Error rate, p99; 1 unknown: Orders`,
+/// `No tiles with thresholds`.
+pub fn banner(checks: &[Check], frozen_as_of_ms: Option<i64>) -> Banner {
+    let counts = Counts::of(checks.iter().map(|c| c.status));
     let status = counts.worst();
     let frozen_suffix =
         frozen_as_of_ms.map(|ms| format!(" as of {} (frozen)", format_rfc3339_utc(ms)));
     let text = match status {
         Status::None => NO_THRESHOLDS.to_string(),
         Status::Ok => match frozen_suffix {
-            Some(suffix) => format!("All green{suffix}"),
-            None => ALL_GREEN_LIVE.to_string(),
+            Some(suffix) => format!("{}{suffix}", all_green(counts.total())),
+            None => format!("{}{ALL_GREEN_LIVE_SUFFIX}", all_green(counts.total())),
         },
         _ => {
-            let mut parts = Vec::new();
-            if counts.fail > 0 {
-                parts.push(format!("{} failing", counts.fail));
-            }
-            if counts.warn > 0 {
-                let noun = if counts.warn == 1 { "warning" } else { "warnings" };
-                parts.push(format!("{} {noun}", counts.warn));
-            }
-            if counts.unknown > 0 {
-                parts.push(format!("{} unknown", counts.unknown));
-            }
-            format!("{}{}", parts.join(", "), frozen_suffix.unwrap_or_default())
+            let groups = [
+                (Status::Fail, "failing", "failing"),
+                (Status::Warn, "warning", "warnings"),
+                (Status::Unknown, "unknown", "unknown"),
+            ];
+            let parts: Vec<String> = groups
+                .iter()
+                .filter_map(|(s, one, many)| {
+                    let these: Vec<&Check> = checks.iter().filter(|c| c.status == *s).collect();
+                    let word = if these.len() == 1 { one } else { many };
+                    (!these.is_empty())
+                        .then(|| format!("{} {word}: {}", these.len(), names(&these)))
+                })
+                .collect();
+            format!("{}{}", parts.join("; "), frozen_suffix.unwrap_or_default())
         }
     };
     Banner { status, text }
+}
+
+/// The order to show panels in on a small screen: worst status first (fail, warn,
+/// unknown, then the rest), keeping the dashboard's order among equals. Green panels and
+/// panels without a status are equals. Returns each panel's position, by panel index.
+pub fn worst_first_positions(statuses: &[Status]) -> Vec<usize> {
+    let rank = |s: Status| {
+        if s.is_counted() {
+            s.rank().max(Status::Ok.rank())
+        } else {
+            Status::Ok.rank()
+        }
+    };
+    let mut order: Vec<usize> = (0..statuses.len()).collect();
+    order.sort_by_key(|i| std::cmp::Reverse(rank(statuses[*i])));
+    let mut positions = vec![0; statuses.len()];
+    for (position, index) in order.into_iter().enumerate() {
+        positions[index] = position;
+    }
+    positions
 }
 
 #[cfg(test)]
@@ -139,34 +205,94 @@ mod tests {
         }
     }
 
+    fn checks(statuses: &[Status]) -> Vec<Check> {
+        statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| Check::new(format!("c{i}"), *s))
+            .collect()
+    }
+
     #[test]
     fn live_banners() {
         let cases: &[(&[Status], (Status, &str))] = &[
-            (&[Ok, Ok, Status::None], (Ok, "All green — go back to sleep")),
-            (&[Fail, Fail, Warn, Unknown, Ok], (Fail, "2 failing, 1 warning, 1 unknown")),
-            (&[Warn, Warn, Ok], (Warn, "2 warnings")),
-            (&[Unknown, Ok], (Unknown, "1 unknown")),
-            (&[Fail], (Fail, "1 failing")),
+            (
+                &[Ok, Ok, Status::None],
+                (Ok, "All 2 checks green — go back to sleep"),
+            ),
+            (&[Ok], (Ok, "All 1 check green — go back to sleep")),
+            (
+                &[Fail, Fail, Warn, Unknown, Ok],
+                (Fail, "2 failing: c0, c1; 1 warning: c2; 1 unknown: c3"),
+            ),
+            (&[Warn, Warn, Ok], (Warn, "2 warnings: c0, c1")),
+            (&[Unknown, Ok], (Unknown, "1 unknown: c0")),
+            (&[Ok, Fail], (Fail, "1 failing: c1")),
+            (
+                &[Fail, Fail, Fail, Fail, Fail],
+                (Fail, "5 failing: c0, c1, c2 and 2 more"),
+            ),
             (&[Status::None], (Status::None, "No tiles with thresholds")),
             (&[], (Status::None, "No tiles with thresholds")),
         ];
         for (statuses, (status, text)) in cases {
-            let b = banner(statuses.iter().copied(), None);
+            let b = banner(&checks(statuses), None);
             check(statuses, (b.status, b.text.as_str()), (*status, *text));
         }
     }
 
     #[test]
+    fn banner_names_real_titles() {
+        let named = [
+            Check::new("Error rate", Fail),
+            Check::new("Requests", Ok),
+            Check::new("billing", Warn),
+            Check::new("Chart", Status::None),
+        ];
+        check(
+            "named",
+            banner(&named, None).text,
+            "1 failing: Error rate; 1 warning: billing".to_string(),
+        );
+    }
+
+    #[test]
     fn frozen_banners_never_say_sleep() {
         let cases: &[(&[Status], &str)] = &[
-            (&[Ok, Ok], "All green as of 2026-11-23T06:57:00Z (frozen)"),
-            (&[Fail, Ok], "1 failing as of 2026-11-23T06:57:00Z (frozen)"),
+            (
+                &[Ok, Ok],
+                "All 2 checks green as of 2026-11-23T06:57:00Z (frozen)",
+            ),
+            (
+                &[Fail, Ok],
+                "1 failing: c0 as of 2026-11-23T06:57:00Z (frozen)",
+            ),
             (&[Status::None], "No tiles with thresholds"),
         ];
         for (statuses, text) in cases {
-            let b = banner(statuses.iter().copied(), Some(AS_OF));
+            let b = banner(&checks(statuses), Some(AS_OF));
             check(statuses, b.text.as_str(), *text);
             assert!(!b.text.contains("sleep"), "{}", b.text);
+        }
+    }
+
+    #[test]
+    fn worst_first_is_a_stable_sort_by_status() {
+        use Status::None as N;
+        let cases: &[(&[Status], &[usize])] = &[
+            (&[Ok, Fail, Warn, Unknown], &[3, 0, 1, 2]),
+            (&[Ok, N, Ok, Fail], &[1, 2, 3, 0]),
+            (&[Warn, Fail, Warn, Fail], &[2, 0, 3, 1]),
+            (&[Unknown, Ok, Unknown], &[0, 2, 1]),
+            (&[N, N], &[0, 1]),
+            (&[], &[]),
+        ];
+        for (statuses, positions) in cases {
+            check(
+                statuses,
+                worst_first_positions(statuses),
+                positions.to_vec(),
+            );
         }
     }
 
@@ -174,7 +300,16 @@ mod tests {
     fn counts_agree_with_overall() {
         let statuses = [Ok, Warn, Status::None, Unknown, Fail, Ok];
         let c = Counts::of(statuses);
-        check("counts", c, Counts { ok: 2, warn: 1, fail: 1, unknown: 1 });
+        check(
+            "counts",
+            c,
+            Counts {
+                ok: 2,
+                warn: 1,
+                fail: 1,
+                unknown: 1,
+            },
+        );
         check("total", c.total(), 5);
         check("worst", c.worst(), overall(statuses));
     }

@@ -4,9 +4,11 @@
 //! enforces it). Functions here take values (text, bytes, instants) and return values, so
 //! all of it is tested with plain `cargo test` on the host.
 
+pub mod a11y;
 pub mod banner;
 pub mod chart;
 pub mod dashboards;
+pub mod drill;
 pub mod datasource;
 pub mod editor;
 pub mod decimate;
@@ -18,12 +20,15 @@ pub mod health;
 pub mod kpi;
 pub mod layout;
 pub mod link;
+pub mod notes;
 pub mod plan;
 pub mod prom;
 pub mod query;
 pub mod recent;
 pub mod refresh;
 pub mod share;
+pub mod shortcuts;
+pub mod snapshot;
 pub mod spec;
 pub mod status;
 pub mod templates;
