@@ -8,10 +8,12 @@
 //! (lenient JSON leaves), `otlp_wire.rs` + `otlp.rs` (OTLP, api_v3, Tempo), `jaeger.rs`
 //! (Jaeger v1), `zipkin.rs` (Zipkin v2), `group.rs` (spans into traces), `detect.rs`
 //! ([`parse_any`]), `lists.rs` (services, operations, search results), `request.rs`
-//! (requests), `tree.rs`, `rows.rs`, `bounds.rs`, `critical.rs`, `find.rs` (waterfall),
-//! `error.rs`, `warnings.rs`.
+//! (requests), `tree.rs`, `rows.rs`, `collapse.rs` (collapse state in link form), `bounds.rs`, `critical.rs`, `find.rs` (waterfall),
+//! `error.rs`, `warnings.rs`; `synthetic.rs` (a deterministic trace of any size);
+//! `logs_link.rs` ("Open logs" URLs from a `link` datasource's template, http(s) only).
 
 mod bounds;
+mod collapse;
 mod critical;
 mod detect;
 mod error;
@@ -20,12 +22,14 @@ mod group;
 mod id;
 mod jaeger;
 mod lists;
+mod logs_link;
 mod model;
 mod otlp;
 mod otlp_wire;
 mod request;
 mod rows;
 mod scalar;
+mod synthetic;
 mod tree;
 mod warnings;
 mod zipkin;
@@ -35,6 +39,8 @@ mod fixture_tests;
 #[cfg(test)]
 mod parse_tests;
 #[cfg(test)]
+mod scale_tests;
+#[cfg(test)]
 mod waterfall_tests;
 
 pub use detect::{parse_any, parse_detailed, Parsed, TraceFormat};
@@ -43,8 +49,11 @@ pub use id::{parse_traceparent, IdError, SpanId, TraceId};
 pub use model::{attr, AttrValue, Attributes, Event, Link, Operation, Resource, Span, SpanKind, Status, Trace, TraceSummary};
 pub use warnings::MAX_WARNINGS;
 pub use bounds::{first_visible_row, row_tops, viewed_bounds, visible_range, ViewedBounds};
+pub use collapse::Collapse;
+pub use synthetic::{synthetic_trace, to_otlp_json, SYNTHETIC_DURATION_US, SYNTHETIC_START_US};
 pub use critical::{critical_path, on_critical_path, CriticalSection};
 pub use find::{find_spans, service_colour};
+pub use logs_link::{expand_link, LinkContext, LinkError};
 pub use lists::{parse_operations, parse_search, parse_services, summarize};
 pub use request::{
     go_duration, operations_request, rfc3339_us, search_request, services_request, trace_request, SearchParams, TraceBackend,

@@ -6,6 +6,7 @@
 //! never paint, measure pixels or allocate per hidden span; the cost is one pass over the
 //! visible spans plus one hop per skipped subtree.
 
+use crate::core::trace::collapse::Collapse;
 use crate::core::trace::id::SpanId;
 use crate::core::trace::model::Trace;
 use crate::core::trace::tree::SpanTree;
@@ -39,8 +40,8 @@ pub struct Row {
 /// What to hide and fold, beyond collapsed subtrees.
 #[derive(Debug, Clone, Copy)]
 pub struct RowFilter<'a> {
-    /// Spans whose children are hidden.
-    pub collapsed: &'a HashSet<SpanId>,
+    /// Which spans' children are hidden (an id list and/or a depth rule).
+    pub collapse: &'a Collapse,
     /// Spans shorter than this many µs are hidden with their subtree (top-level spans never).
     pub min_duration_us: i64,
     /// Runs of at least this many adjacent siblings with the same service and name become
@@ -53,7 +54,8 @@ pub struct RowFilter<'a> {
 /// The rows left visible by collapsed subtrees alone.
 pub fn visible_rows(trace: &Trace, tree: &SpanTree, collapsed: &HashSet<SpanId>) -> Vec<Row> {
     let none = HashSet::new();
-    visible_rows_with(trace, tree, &RowFilter { collapsed, min_duration_us: 0, fold_min_run: 0, unfolded: &none })
+    let collapse = Collapse { collapsed: collapsed.clone(), ..Collapse::default() };
+    visible_rows_with(trace, tree, &RowFilter { collapse: &collapse, min_duration_us: 0, fold_min_run: 0, unfolded: &none })
 }
 
 /// The rows left visible by the collapsed set, the duration filter and folding, in one scan.
@@ -90,7 +92,7 @@ pub fn visible_rows_with(trace: &Trace, tree: &SpanTree, filter: &RowFilter) -> 
                 no_fold_before[d] = run.stop;
             }
         }
-        let collapsed = has_children && !filter.collapsed.is_empty() && filter.collapsed.contains(&spans[s].span_id);
+        let collapsed = has_children && !filter.collapse.is_empty() && filter.collapse.is_collapsed(&spans[s].span_id, depth);
         rows.push(Row { span: s, depth, has_children, collapsed, fold: None });
         p = if collapsed { tree.subtree_end[p] as usize } else { p + 1 };
     }

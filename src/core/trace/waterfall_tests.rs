@@ -130,7 +130,7 @@ fn hides_spans_shorter_than_a_fraction_of_the_trace() {
     for (fraction, threshold, expected) in cases {
         let min = hide_shorter_than(&t, *fraction);
         assert_eq!(min, *threshold, "fraction {fraction}");
-        let filter = RowFilter { collapsed: &none, min_duration_us: min, fold_min_run: 0, unfolded: &none };
+        let filter = RowFilter { collapse: &Collapse::default(), min_duration_us: min, fold_min_run: 0, unfolded: &none };
         assert_eq!(shape(&t, &visible_rows_with(&t, &tree, &filter)), names(&t, expected), "fraction {fraction}");
     }
 }
@@ -157,10 +157,10 @@ fn folds_runs_of_repeated_siblings_and_unfolds_on_request() {
         ("an unfolded run shows every span", 3, &unfolded, vec![("root", 0), ("query", 1), ("query", 1), ("query", 1), ("inner", 2), ("query", 1), ("query", 1), ("render", 1), ("query", 1), ("query", 1)]),
     ];
     for (name, min_run, unfolded, expected) in cases {
-        let filter = RowFilter { collapsed: &none, min_duration_us: 0, fold_min_run: min_run, unfolded };
+        let filter = RowFilter { collapse: &Collapse::default(), min_duration_us: 0, fold_min_run: min_run, unfolded };
         assert_eq!(shape(&t, &visible_rows_with(&t, &tree, &filter)), names(&t, &expected), "{name}");
     }
-    let filter = RowFilter { collapsed: &none, min_duration_us: 0, fold_min_run: 3, unfolded: &none };
+    let filter = RowFilter { collapse: &Collapse::default(), min_duration_us: 0, fold_min_run: 3, unfolded: &none };
     let fold = visible_rows_with(&t, &tree, &filter)[1].fold.unwrap();
     assert_eq!((fold.count, t.spans[fold.last_span].span_id, fold.end_us), (5, sid(14), 55));
 }

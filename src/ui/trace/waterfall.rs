@@ -8,8 +8,8 @@ use super::detail::SpanDetail;
 use super::{cached, edit_waterfall, file_trace, fmt_us, memory, open_trace_file, remember, update_memory, Loaded};
 use crate::core::spec::{Panel, WaterfallSpec};
 use crate::core::trace::{
-    collapse_all, expand_to_depth, find_spans, hide_shorter_than, row_tops, service_colour, viewed_bounds, visible_range, visible_rows_with, Row,
-    RowFilter, SpanId, TraceId,
+    find_spans, hide_shorter_than, row_tops, service_colour, viewed_bounds, visible_range, visible_rows_with, Row,
+    RowFilter, SpanId, TraceId, Collapse,
 };
 use crate::io::url::HistoryMode;
 use crate::ui::state::use_app;
@@ -95,7 +95,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     });
 
     // The spec's view state (fixed for this instance: a change rebuilds the panel).
-    let collapsed: Arc<HashSet<SpanId>> = Arc::new(spec.collapsed.iter().filter_map(|h| SpanId::parse(h).ok()).collect());
+    let collapsed: Arc<Collapse> = Arc::new(Collapse::from_lists(spec.collapse_depth, &spec.collapsed, &spec.expanded));
     let hide_pct = spec.hide_below_pct.filter(|p| p.is_finite() && *p > 0.0).unwrap_or(0.0);
     let selected_hex = spec.selected.clone();
     let mem = memory(&panel_id, &key);
@@ -115,7 +115,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
             let Some(l) = loaded.get() else { return Arc::new(Vec::new()) };
             let unfolded = unfolded.get();
             let filter = RowFilter {
-                collapsed: &collapsed,
+                collapse: &collapsed,
                 min_duration_us: hide_shorter_than(&l.trace, hide_pct / 100.0),
                 fold_min_run: if fold.get() { FOLD_MIN } else { 0 },
                 unfolded: &unfolded,
@@ -172,23 +172,23 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     let set_collapsed = {
         let pid = panel_id.clone();
         let persist = persist.clone();
-        move |ids: Vec<String>| {
+        move |next: Collapse| {
             persist();
-            edit_waterfall(state, &pid, HistoryMode::Replace, move |s| s.collapsed = ids);
+            let (depth, ids, expanded) = next.to_lists();
+            edit_waterfall(state, &pid, HistoryMode::Replace, move |s| {
+                s.collapse_depth = depth;
+                s.collapsed = ids;
+                s.expanded = expanded;
+            });
         }
     };
     let toggle = {
         let collapsed = collapsed.clone();
         let set_collapsed = set_collapsed.clone();
-        move |id: SpanId| {
-            let mut next: Vec<SpanId> = collapsed.iter().copied().collect();
-            if collapsed.contains(&id) {
-                next.retain(|c| *c != id);
-            } else {
-                next.push(id);
-            }
-            next.sort();
-            set_collapsed(next.iter().map(SpanId::to_hex).collect());
+        move |id: SpanId, depth: u32| {
+            let mut next = (*collapsed).clone();
+            next.toggle(id, depth);
+            set_collapsed(next);
         }
     };
     let select = {
@@ -234,7 +234,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                     let Some(p) = pos else { return move_to(0) };
                     let row = rows[p];
                     if row.has_children && !row.collapsed {
-                        toggle(id_at(p));
+                        toggle(id_at(p), row.depth);
                     } else if let Some(parent) = l.tree.parent[row.span] {
                         if let Some(pp) = rows.iter().position(|r| r.span == parent as usize) {
                             move_to(pp);
@@ -249,7 +249,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                             u.insert(id_at(p));
                         });
                     } else if row.collapsed {
-                        toggle(id_at(p));
+                        toggle(id_at(p), row.depth);
                     } else if row.has_children && p + 1 < rows.len() {
                         move_to(p + 1);
                     }
@@ -335,27 +335,17 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     };
     let collapse_all_btn = {
         let set_collapsed = set_collapsed.clone();
-        move |_| {
-            if let Some(l) = loaded.get_untracked() {
-                let mut ids: Vec<String> = collapse_all(&l.trace, &l.tree).iter().map(SpanId::to_hex).collect();
-                ids.sort();
-                set_collapsed(ids);
-            }
-        }
+        move |_| set_collapsed(Collapse::all())
     };
     let expand_all_btn = {
         let set_collapsed = set_collapsed.clone();
-        move |_| set_collapsed(Vec::new())
+        move |_| set_collapsed(Collapse::default())
     };
     let depth_select = {
         let set_collapsed = set_collapsed.clone();
         move |ev: leptos::ev::Event| {
             let Ok(depth) = event_target_value(&ev).parse::<u32>() else { return };
-            if let Some(l) = loaded.get_untracked() {
-                let mut ids: Vec<String> = expand_to_depth(&l.trace, &l.tree, depth).iter().map(SpanId::to_hex).collect();
-                ids.sort();
-                set_collapsed(ids);
-            }
+            set_collapsed(Collapse::to_depth(depth));
         }
     };
     let hide_select = {
@@ -593,7 +583,7 @@ fn row_view(
     selected: Option<usize>,
     cursor: Option<SpanId>,
     found: &HashSet<usize>,
-    toggle: impl Fn(SpanId) + Clone + 'static,
+    toggle: impl Fn(SpanId, u32) + Clone + 'static,
     select: impl Fn(Option<SpanId>) + Clone + 'static,
     unfolded: RwSignal<HashSet<SpanId>>,
 ) -> impl IntoView {
@@ -622,9 +612,10 @@ fn row_view(
     );
     let toggle_view = if row.has_children {
         let t = toggle.clone();
+        let depth = row.depth;
         view! {
             <button class="nk-span-toggle" data-testid="span-toggle" tabindex="-1" aria-label=if row.collapsed { "expand" } else { "collapse" }
-                on:click=move |ev: web_sys::MouseEvent| { ev.stop_propagation(); t(id) }>{if row.collapsed { "▸" } else { "▾" }}</button>
+                on:click=move |ev: web_sys::MouseEvent| { ev.stop_propagation(); t(id, depth) }>{if row.collapsed { "▸" } else { "▾" }}</button>
         }
         .into_any()
     } else if let Some(f) = row.fold {
