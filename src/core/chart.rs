@@ -1,7 +1,7 @@
 //! The time-series chart's view model: decimated series, axis ranges and ticks, the plot
 //! area, and the crosshair readout. The canvas code only paints what this computes.
 
-use crate::core::decimate::{gap_breaks, m4};
+use crate::core::decimate::m4_with_gaps;
 use crate::core::format::{format_axis, format_value, nice_ticks};
 use crate::core::frame::Frame;
 use crate::core::spec::{Thresholds, Unit};
@@ -67,8 +67,7 @@ pub fn build(frames: &[Frame], range: TimeRange, opts: &ChartOptions) -> ChartMo
     for frame in frames {
         for s in &frame.series {
             let index = series.len();
-            let (t, v) = gap_breaks(&s.times, &s.values, frame.step_ms.max(1));
-            let d = m4(&t, &v, range.from_ms(), range.to_ms(), plot_px);
+            let d = m4_with_gaps(&s.times, &s.values, range.from_ms(), range.to_ms(), plot_px, frame.step_ms.max(1));
             series.push(ChartSeries {
                 legend: s.legend(),
                 color: PALETTE[index % PALETTE.len()],

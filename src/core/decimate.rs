@@ -80,53 +80,95 @@ impl Column {
 /// The output holds at most `4 × width_px + 2` finite samples plus the NaN markers (at
 /// most two per column). Runs in O(n) with one division per non-empty column.
 pub fn m4(times: &[i64], values: &[f64], from_ms: i64, to_ms: i64, width_px: u32) -> Decimated {
+    m4_with_gaps(times, values, from_ms, to_ms, width_px, 0)
+}
+
+/// [`m4`] over the series as [`gap_breaks`] would mark it, without building that copy:
+/// where consecutive samples are more than 1.5 × `step_ms` apart (and neither is NaN), a
+/// NaN marker one step after the earlier sample is read as if it were in the input. The
+/// result equals `m4` of `gap_breaks`' output exactly; a non-positive step adds nothing.
+///
+/// This is the chart's path: one pass over the raw samples, no allocation but the output.
+pub fn m4_with_gaps(times: &[i64], values: &[f64], from_ms: i64, to_ms: i64, width_px: u32, step_ms: i64) -> Decimated {
     let n = times.len().min(values.len());
     let mut out = Decimated::default();
     if n == 0 || to_ms <= from_ms {
         return out;
     }
+    let (times, values) = (&times[..n], &values[..n]);
+    let step = i128::from(step_ms);
+    // The marker between samples `i` and `i + 1`, if `gap_breaks` would insert one.
+    let marker_after = |i: usize| -> Option<i64> {
+        if step <= 0 || i + 1 >= n {
+            return None;
+        }
+        let gap = i128::from(times[i + 1]) - i128::from(times[i]);
+        let broken = values[i].is_nan() || values[i + 1].is_nan();
+        (2 * gap > 3 * step && !broken).then(|| times[i].saturating_add(step_ms))
+    };
+    // The scan starts at the last element (sample or marker) before `from_ms`.
+    let p = times.partition_point(|t| *t < from_ms);
+    let first = p.saturating_sub(1);
+    let skip_first_sample = p > 0 && marker_after(p - 1).is_some_and(|b| b < from_ms);
     let width = width_px.max(1);
-    let times = &times[..n];
-    let start = times.partition_point(|t| *t < from_ms).saturating_sub(1);
-    let end = (times.partition_point(|t| *t <= to_ms) + 1).min(n);
-    out.times.reserve((4 * width as usize + 4).min(end.saturating_sub(start)));
-    out.values.reserve((4 * width as usize + 4).min(end.saturating_sub(start)));
-
-    // A gap seen since the last finite sample that has not been written yet.
-    let mut pending_break: Option<i64> = None;
-    let mut col: Option<Column> = None;
-    // Samples before this instant stay in the current column; computed once per column.
-    let mut next_start: i128 = i128::MIN;
-
-    for i in start..end {
-        let (t, v) = (times[i], values[i]);
-        if col.is_none() || i128::from(t) >= next_start {
-            let index = column_of(t, from_ms, to_ms, width);
-            if col.map(|c| c.index) != Some(index) {
-                if let Some(c) = col.take() {
-                    flush(&c, times, values, &mut pending_break, &mut out);
-                }
-                col = Some(Column::new(index));
-                let last = i64::from(width) - 1;
-                next_start = match index {
-                    i if i < 0 => i128::from(from_ms),
-                    i if i < last => column_start(i + 1, from_ms, to_ms, width),
-                    i if i == last => i128::from(to_ms) + 1,
-                    _ => i128::MAX,
-                };
+    let room = 4 * width as usize + 4;
+    out.times.reserve(room.min(n));
+    out.values.reserve(room.min(n));
+    let mut scan = Scan::new(from_ms, to_ms, width);
+    for i in first..n {
+        if !(skip_first_sample && i == first) {
+            let t = times[i];
+            scan.visit(t, values[i], i, times, values, &mut out);
+            if t > to_ms {
+                break;
             }
         }
-        let c = col.as_mut().expect("a column was opened above");
+        if let Some(b) = marker_after(i) {
+            scan.visit(b, f64::NAN, usize::MAX, times, values, &mut out);
+            if b > to_ms {
+                break;
+            }
+        }
+    }
+    scan.finish(times, values, &mut out);
+    out
+}
+
+/// The running state of one M4 pass: the open column and a gap waiting to be written.
+struct Scan {
+    from_ms: i64,
+    to_ms: i64,
+    width: u32,
+    /// A gap seen since the last finite sample that has not been written yet.
+    pending_break: Option<i64>,
+    col: Option<Column>,
+    /// Samples before this instant stay in the current column; computed once per column.
+    next_start: i128,
+}
+
+impl Scan {
+    fn new(from_ms: i64, to_ms: i64, width: u32) -> Self {
+        Self { from_ms, to_ms, width, pending_break: None, col: None, next_start: i128::MIN }
+    }
+
+    /// Reads one element: a sample at input index `i`, or (non-finite `v`) a gap at `t`;
+    /// a gap's index is never read.
+    #[inline]
+    fn visit(&mut self, t: i64, v: f64, i: usize, times: &[i64], values: &[f64], out: &mut Decimated) {
+        if self.col.is_none() || i128::from(t) >= self.next_start {
+            self.open(t, times, values, out);
+        }
+        let Some(c) = self.col.as_mut() else { return };
         if !v.is_finite() {
             match c.first {
                 None => {
-                    pending_break.get_or_insert(t);
+                    self.pending_break.get_or_insert(t);
                 }
                 Some(_) => {
                     c.trailing_break.get_or_insert(t);
                 }
             }
-            continue;
+            return;
         }
         match c.first {
             None => {
@@ -148,10 +190,33 @@ pub fn m4(times: &[i64], values: &[f64], from_ms: i64, to_ms: i64, width_px: u32
         }
         c.last = i;
     }
-    if let Some(c) = col {
-        flush(&c, times, values, &mut pending_break, &mut out);
+
+    /// Moves to the column of `t` when it differs from the open one, flushing that.
+    #[cold]
+    fn open(&mut self, t: i64, times: &[i64], values: &[f64], out: &mut Decimated) {
+        let (from, to, width) = (self.from_ms, self.to_ms, self.width);
+        let index = column_of(t, from, to, width);
+        if self.col.map(|c| c.index) == Some(index) {
+            return;
+        }
+        if let Some(c) = self.col.take() {
+            flush(&c, times, values, &mut self.pending_break, out);
+        }
+        self.col = Some(Column::new(index));
+        let last = i64::from(width) - 1;
+        self.next_start = match index {
+            i if i < 0 => i128::from(from),
+            i if i < last => column_start(i + 1, from, to, width),
+            i if i == last => i128::from(to) + 1,
+            _ => i128::MAX,
+        };
     }
-    out
+
+    fn finish(mut self, times: &[i64], values: &[f64], out: &mut Decimated) {
+        if let Some(c) = self.col.take() {
+            flush(&c, times, values, &mut self.pending_break, out);
+        }
+    }
 }
 
 /// Writes one column's samples (and any gap before or inside it) to `out`.
@@ -341,7 +406,7 @@ mod tests {
     }
 
     fn series() -> impl Strategy<Value = (Vec<i64>, Vec<f64>)> {
-        proptest::collection::vec((1i64..40, prop_oneof![8 => -100.0f64..100.0, 1 => Just(f64::NAN)]), 0..400)
+        proptest::collection::vec((1i64..40, prop_oneof![16 => -100.0f64..100.0, 2 => Just(f64::NAN), 1 => Just(f64::INFINITY)]), 0..400)
             .prop_map(|steps| {
                 let mut t = -50;
                 let mut times = Vec::new();
@@ -420,6 +485,15 @@ mod tests {
                     prop_assert_eq!(shown_gap, raw_gap, "between {} and {}", ta, tb);
                 }
             }
+        }
+
+        #[test]
+        fn m4_with_gaps_equals_m4_of_gap_breaks((times, values) in series(), from in -60i64..200, len in 1i64..3000, width in 1u32..60, step in -2i64..30) {
+            let to = from + len;
+            let (t, v) = gap_breaks(&times, &values, step);
+            let expected = m4(&t, &v, from, to, width);
+            let actual = m4_with_gaps(&times, &values, from, to, width, step);
+            prop_assert_eq!(pairs(&actual.times, &actual.values), pairs(&expected.times, &expected.values));
         }
 
         #[test]
