@@ -23,12 +23,13 @@
 //!
 //! Files: `request.rs` (requests), `encode.rs` (percent, seconds, `U__`), `promql.rs`
 //! (compiling), `wire.rs` (raw JSON shapes), `envelope.rs` (status and envelope),
-//! `response.rs` (validated model), `error.rs` (errors), `flavour.rs` (engines).
+//! `response.rs` (validated model), `matrix.rs` (the fast `query_range` reader), `error.rs` (errors), `flavour.rs` (engines).
 
 mod encode;
 mod envelope;
 mod error;
 mod flavour;
+mod matrix;
 mod promql;
 mod request;
 mod response;

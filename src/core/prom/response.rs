@@ -135,7 +135,7 @@ fn guard(series: usize, samples: usize) -> Result<(), PromError> {
 }
 
 /// Makes times strictly ascending, keeping the first sample of a repeated time.
-fn ascending(series: &mut Series) {
+pub(super) fn ascending(series: &mut Series) {
     if series.times.windows(2).all(|w| w[0] < w[1]) {
         return;
     }
@@ -194,7 +194,27 @@ fn vector_series(result: Vec<InstantSeries>, notices: &mut Vec<String>) -> Resul
 
 /// Parses a `/api/v1/query_range` answer into a frame with `step_ms` as its step.
 /// Warnings and infos become notices; any result type but a matrix is refused.
+///
+/// A plain successful matrix goes through the fast reader (`matrix.rs`, one scan into
+/// the sample vectors); everything else, and every failure, through the general decoder,
+/// which gives the same frames (property-tested) and the errors in words.
 pub fn parse_query_range(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+    step_ms: i64,
+) -> Result<Frame, PromError> {
+    let html = content_type.is_some_and(|t| t.to_ascii_lowercase().contains("html"));
+    if !html {
+        if let Some(frame) = super::matrix::read_matrix(body, step_ms, MAX_SERIES, MAX_SAMPLES) {
+            return Ok(frame);
+        }
+    }
+    parse_query_range_general(status, content_type, body, step_ms)
+}
+
+/// [`parse_query_range`] by the general two-stage decoder only.
+pub(super) fn parse_query_range_general(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
