@@ -102,6 +102,28 @@ pub fn apply_to(dashboard: &mut Dashboard, id: &str, op: LayoutOp) {
     dashboard.layout = apply(&arrange(dashboard), id, op);
 }
 
+/// Gives panel `copy` the size of panel `original` and puts it right below it, pushing the
+/// panels there down (used by Duplicate).
+pub fn place_below(dashboard: &mut Dashboard, original: &str, copy: &str) {
+    let mut items = arrange(dashboard);
+    let Some(o) = items.iter().find(|l| l.panel == original).cloned() else {
+        return;
+    };
+    let Some(c) = items.iter_mut().find(|l| l.panel == copy) else {
+        return;
+    };
+    c.w = o.w;
+    c.h = o.h;
+    dashboard.layout = apply(
+        &items,
+        copy,
+        LayoutOp::MoveTo {
+            x: o.x as i32,
+            y: (o.y + o.h) as i32,
+        },
+    );
+}
+
 /// The rectangle for a move (keeping the size) or a resize (keeping the corner), on the grid.
 fn rect(old: &LayoutItem, x: i32, y: i32, w: i32, h: i32, moving: bool) -> LayoutItem {
     let cols = GRID_COLUMNS as i32;
@@ -407,6 +429,32 @@ mod tests {
         apply_to(&mut d, &first, LayoutOp::MoveBy { dx: 1, dy: 0 });
         assert_eq!(d.layout.len(), d.panels.len());
         assert_eq!(at(&d.layout, &first).x, 1);
+        no_overlaps(&d.layout);
+    }
+
+    #[test]
+    fn a_copy_goes_right_below_its_original_with_its_size() {
+        let mut d = shop_overview();
+        let mut copy = d
+            .panels
+            .iter()
+            .find(|p| p.id == "by_service")
+            .unwrap()
+            .clone();
+        copy.id = "copy".into();
+        d.panels.push(copy);
+        place_below(&mut d, "by_service", "copy");
+        assert_eq!(at(&d.layout, "copy"), &it("copy", 0, 6, 6, 4));
+        assert_eq!(
+            at(&d.layout, "latency").y,
+            10,
+            "the panel that was there moved down"
+        );
+        assert_eq!(
+            at(&d.layout, "errors_by_service").y,
+            2,
+            "the neighbour stays"
+        );
         no_overlaps(&d.layout);
     }
 

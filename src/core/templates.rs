@@ -122,6 +122,16 @@ pub fn blank() -> Dashboard {
     serde_json::from_value(wire).expect("the blank dashboard's wire form is valid")
 }
 
+/// An editable copy of `dashboard` for a new Recent identity: the same spec, titled
+/// "… (fork)" (once, however often it is forked).
+pub fn fork(dashboard: &Dashboard) -> Dashboard {
+    let base = dashboard.title.trim_end_matches(" (fork)");
+    Dashboard {
+        title: format!("{base} (fork)"),
+        ..dashboard.clone()
+    }
+}
+
 fn rate_sum(matchers: Vec<Matcher>, by: &[&str]) -> MetricQuery {
     MetricQuery {
         metric: REQUESTS.into(),
@@ -542,6 +552,16 @@ mod tests {
             assert_eq!(Template::from_id(t.id()), Some(t));
         }
         assert_eq!(Template::from_id("nope"), None);
+    }
+
+    #[test]
+    fn a_fork_is_the_same_dashboard_under_a_fork_title() {
+        let d = build(Template::IncidentBoard, "", &TemplateSources::demo());
+        let f = fork(&d);
+        assert_eq!(f.title, "Incident board (fork)");
+        assert_eq!(f.panels, d.panels);
+        assert_eq!(f.layout, d.layout);
+        assert_eq!(fork(&f).title, "Incident board (fork)");
     }
 
     #[test]

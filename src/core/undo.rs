@@ -82,6 +82,27 @@ impl<T: Clone + PartialEq> History<T> {
     }
 }
 
+/// Which way a key press walks the history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UndoKey {
+    Undo,
+    Redo,
+}
+
+/// The history step a key press asks for: Ctrl/Cmd+Z undoes, Shift+Ctrl/Cmd+Z and
+/// Ctrl/Cmd+Y redo. Nothing while the user is typing in a field, where the browser's own
+/// text undo applies.
+pub fn undo_key(key: &str, ctrl_or_meta: bool, shift: bool, typing: bool) -> Option<UndoKey> {
+    if !ctrl_or_meta || typing {
+        return None;
+    }
+    match (key.to_ascii_lowercase().as_str(), shift) {
+        ("z", false) => Some(UndoKey::Undo),
+        ("z", true) | ("y", false) => Some(UndoKey::Redo),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +167,24 @@ mod tests {
         let mut doc = "a".to_string();
         edit(&mut h, &mut doc, "a");
         assert!(!h.can_undo());
+    }
+
+    #[test]
+    fn ctrl_z_undoes_and_shift_ctrl_z_or_ctrl_y_redo_but_not_while_typing() {
+        assert_eq!(undo_key("z", true, false, false), Some(UndoKey::Undo));
+        assert_eq!(undo_key("Z", true, true, false), Some(UndoKey::Redo));
+        assert_eq!(undo_key("y", true, false, false), Some(UndoKey::Redo));
+        assert_eq!(
+            undo_key("z", false, false, false),
+            None,
+            "a plain z is a letter"
+        );
+        assert_eq!(
+            undo_key("z", true, false, true),
+            None,
+            "text fields keep their own undo"
+        );
+        assert_eq!(undo_key("x", true, false, false), None);
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub fn App() -> impl IntoView {
         <div class="nk-app">
             <header class="nk-toolbar">
                 <LibraryMenu/>
-                <h1 class="nk-title">{move || state.dashboard.with(|d| d.title.clone())}</h1>
+                <super::editor::DashboardTitle/>
                 <TimePicker/>
                 <RefreshPicker/>
                 <ZoneToggle/>
@@ -183,6 +183,8 @@ pub fn App() -> impl IntoView {
                     let id = state.dashboard.with_untracked(|d| crate::core::editor::fresh_id(d.panels.iter().map(|p| p.id.as_str())));
                     state.editing.set(Some(crate::core::editor::PanelDraft::new(id, crate::core::datasource::DEMO.into())));
                 }>"+ Add panel"</button>
+                <super::editor::UndoButtons/>
+                <super::library::FileButtons/>
                 <label class="nk-button" for="nk-trace-file" title="Open a trace (OTLP, Jaeger, Tempo or Zipkin JSON) or a dashboard file">
                     "Open trace file…"
                 </label>

@@ -7,6 +7,7 @@ use super::state::use_app;
 use crate::core::editor::{MatcherDraft, PanelDraft, QueryMode};
 use crate::core::prom;
 use crate::core::spec::{Reduce, Unit};
+use crate::core::undo::{undo_key, UndoKey};
 use crate::io::suggest::{suggest, Ask};
 use leptos::prelude::*;
 
@@ -200,7 +201,7 @@ fn EditorForm(draft: PanelDraft) -> impl IntoView {
                 </label>
             </div>
             <Show when=move || problems.with(|p| !p.is_empty())>
-                <ul class="nk-inline-error" data-testid="editor-problems" role="alert">
+                <ul class="nk-inline-error" data-testid="editor-problems">
                     {move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
                 </ul>
             </Show>
@@ -243,5 +244,84 @@ fn MatcherRow(d: RwSignal<PanelDraft>, index: usize) -> impl IntoView {
             </datalist>
             <button class="nk-button" title="Remove this filter" on:click=move |_| d.update(|d| { if index < d.matchers.len() { d.matchers.remove(index); } })>"×"</button>
         </div>
+    }
+}
+
+/// Undo and redo buttons (disabled when there is nothing to undo or redo), and the
+/// Ctrl/Cmd+Z, Shift+Ctrl/Cmd+Z and Ctrl/Cmd+Y keys outside text fields.
+#[component]
+pub fn UndoButtons() -> impl IntoView {
+    let state = use_app();
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: web_sys::KeyboardEvent| {
+        let typing = ev
+            .target()
+            .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(t).ok())
+            .map(|el| {
+                let tag = el.tag_name().to_ascii_lowercase();
+                el.is_content_editable() || tag == "input" || tag == "textarea" || tag == "select"
+            })
+            .unwrap_or(false);
+        match undo_key(&ev.key(), ev.ctrl_key() || ev.meta_key(), ev.shift_key(), typing) {
+            Some(UndoKey::Undo) => {
+                ev.prevent_default();
+                state.undo();
+            }
+            Some(UndoKey::Redo) => {
+                ev.prevent_default();
+                state.redo();
+            }
+            None => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    view! {
+        <span class="nk-undo">
+            <button class="nk-button" data-testid="undo" title="Undo (Ctrl+Z)" aria-label="Undo"
+                disabled=move || !state.history.with(|h| h.can_undo()) on:click=move |_| state.undo()>"↶"</button>
+            <button class="nk-button" data-testid="redo" title="Redo (Shift+Ctrl+Z)" aria-label="Redo"
+                disabled=move || !state.history.with(|h| h.can_redo()) on:click=move |_| state.redo()>"↷"</button>
+        </span>
+    }
+}
+
+/// The dashboard's title, renamed in place: click it, type, Enter (or leave the field) to
+/// keep, Escape to cancel.
+#[component]
+pub fn DashboardTitle() -> impl IntoView {
+    let state = use_app();
+    let editing = RwSignal::new(false);
+    let field = NodeRef::<leptos::html::Input>::new();
+    let title = move || state.dashboard.with(|d| d.title.clone());
+    let commit = move |value: String| {
+        if editing.get_untracked() {
+            editing.set(false);
+            state.set_title(&value);
+        }
+    };
+    Effect::new(move |_| {
+        if editing.get() {
+            if let Some(input) = field.get() {
+                let _ = input.focus();
+                input.select();
+            }
+        }
+    });
+    view! {
+        <h1 class="nk-title">
+            <Show when=move || editing.get()
+                fallback=move || view! {
+                    <button class="nk-title-button" data-testid="dashboard-title" title="Rename this dashboard"
+                        on:click=move |_| editing.set(true)>{title}</button>
+                }>
+                <input class="nk-input nk-title-input" data-testid="dashboard-title-input" aria-label="Dashboard title" node_ref=field
+                    prop:value=title
+                    on:keydown=move |ev| match ev.key().as_str() {
+                        "Enter" => commit(event_target_value(&ev)),
+                        "Escape" => editing.set(false),
+                        _ => {}
+                    }
+                    on:blur=move |ev| commit(event_target_value(&ev))/>
+            </Show>
+        </h1>
     }
 }

@@ -1,19 +1,24 @@
 //! Throwaway dashboards: autosave to this browser's Recent list, open or discard recent
-//! ones, start blank or from the demo, export the dashboard as a JSON file and import one
-//! (picker or drag-and-drop), and the light/dark theme switch.
+//! ones, start blank, from a template (`core::templates`) or from the demo, fork the open
+//! dashboard into an editable copy under a new identity, export the dashboard as a JSON
+//! file and import one (picker or drag-and-drop), and the light/dark theme switch.
+//!
+//! A dashboard opened from a link always gets its own Recent identity, so it never
+//! overwrites the user's autosaved copies; Fork makes yet another copy to change freely.
 
 use super::state::{use_app, AppState};
 use crate::core::dashboards::shop_overview;
 use crate::core::link::{decode_fragment, encode_share};
 use crate::core::recent::{age, RecentEntry, RecentList};
-use crate::core::spec::{decode_dashboard_str, Dashboard, TimeSpec, SPEC_VERSION};
+use crate::core::spec::decode_dashboard_str;
+use crate::core::templates::{build, fork, Template, TemplateSources};
 use crate::io::clock::now_ms;
 use crate::io::files::{download, read_text};
 use crate::io::storage::{self, random_key, Store};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-const RECENT_KEY: &str = "napkin.recent.v1";
+pub(super) const RECENT_KEY: &str = "napkin.recent.v1";
 const THEME_KEY: &str = "napkin.theme";
 
 fn read_recent() -> (RecentList, Option<String>) {
@@ -54,7 +59,19 @@ fn set_theme(theme: &str) {
 
 /// Imports a dashboard file; problems are reported through the link notice.
 pub(super) async fn import_file(state: AppState, file: web_sys::File) {
-    let result = read_text(file.clone()).await.and_then(|text| decode_dashboard_str(&text).map_err(|e| e.to_string()));
+    let text = read_text(file.clone()).await;
+    // A postmortem snapshot opens in read-only snapshot mode (`ui::snapshot`).
+    if let Ok(t) = &text {
+        match super::snapshot::open_snapshot(state, t) {
+            Ok(true) => return,
+            Ok(false) => {}
+            Err(e) => {
+                state.link_error.set(Some(format!("The snapshot could not be opened: {e}")));
+                return;
+            }
+        }
+    }
+    let result = text.and_then(|text| decode_dashboard_str(&text).map_err(|e| e.to_string()));
     // Not a dashboard (or too big for one): a trace file opens in a waterfall panel.
     if result.is_err() && super::trace::open_trace_file(state, None, file, |_, _| {}).await.is_ok() {
         return;
@@ -94,27 +111,14 @@ pub fn LibraryMenu() -> impl IntoView {
         open.get().then(read_recent)
     });
     let theme = RwSignal::new(storage::get(Store::Local, THEME_KEY).unwrap_or_else(|| "system".into()));
-    let export = move |_| {
-        let d = state.dashboard.get_untracked();
-        let text = serde_json::to_string_pretty(&d).unwrap_or_default();
-        let safe: String = d.title.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
-        if let Err(e) = download(&format!("napkin-{}.json", safe.trim_matches('-')), &text, "application/json") {
-            state.save_problem.set(Some(format!("Export failed: {e}")));
-        }
+    let service = RwSignal::new("gateway".to_string());
+    let create = move |template: Template| {
+        let sources = state.registry.with_untracked(|r| r.as_ref().map(TemplateSources::from_registry).unwrap_or_else(TemplateSources::demo));
+        state.open(build(template, &service.get_untracked(), &sources), random_key());
+        open.set(false);
     };
-    let blank = move |_| {
-        let d = Dashboard {
-            version: SPEC_VERSION,
-            title: "Untitled".into(),
-            time: TimeSpec::Relative { last_s: 3600 },
-            refresh_s: 0,
-            as_of_ms: None,
-            variables: Vec::new(),
-            panels: Vec::new(),
-            layout: Vec::new(),
-            notes: Vec::new(),
-            trail: Vec::new(),
-        };
+    let fork = move |_| {
+        let d = state.dashboard.with_untracked(fork);
         state.open(d, random_key());
         open.set(false);
     };
@@ -125,19 +129,24 @@ pub fn LibraryMenu() -> impl IntoView {
             <Show when=move || open.get()>
                 <div class="nk-library-menu" data-testid="library-menu">
                     <div class="nk-library-actions">
-                        <button class="nk-button" data-testid="new-blank" on:click=blank>"New blank"</button>
+                        <button class="nk-button" data-testid="new-blank" on:click=move |_| create(Template::Blank)>"New blank"</button>
+                        <button class="nk-button" data-testid="new-template-incident-board" on:click=move |_| create(Template::IncidentBoard)>
+                            "New " {Template::IncidentBoard.label()}
+                        </button>
+                        <span class="nk-template">
+                            <button class="nk-button" data-testid="new-template-service-red" on:click=move |_| create(Template::ServiceRed)>
+                                "New " {Template::ServiceRed.label()} " for"
+                            </button>
+                            <input class="nk-input nk-template-service" data-testid="template-service" list="nk-template-services"
+                                aria-label="Service for the RED overview" prop:value=move || service.get()
+                                on:input=move |ev| service.set(event_target_value(&ev))/>
+                            <datalist id="nk-template-services">
+                                {crate::core::demo::model::SERVICES.map(|s| view! { <option value=s/> }).collect_view()}
+                            </datalist>
+                        </span>
                         <button class="nk-button" on:click=move |_| { state.open(shop_overview(), random_key()); open.set(false); }>"New from demo"</button>
-                        <button class="nk-button" data-testid="export-json" on:click=export>"Export JSON"</button>
-                        <label class="nk-button nk-file">"Import JSON…"
-                            <input type="file" accept="application/json,.json" data-testid="import-json"
-                                on:change=move |ev| {
-                                    let input: web_sys::HtmlInputElement = event_target(&ev);
-                                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                                        leptos::task::spawn_local(import_file(state, file));
-                                        open.set(false);
-                                    }
-                                }/>
-                        </label>
+                        <button class="nk-button" data-testid="fork" title="An editable copy of this dashboard under a new name in Recent; the original stays as it is"
+                            on:click=fork>"Fork"</button>
                         <label class="nk-check">"Theme"
                             <select class="nk-select" data-testid="theme" prop:value=move || theme.get()
                                 on:change=move |ev| {
@@ -166,14 +175,15 @@ pub fn LibraryMenu() -> impl IntoView {
                                     let is_current = key == current;
                                     let (k1, k2) = (key.clone(), key.clone());
                                     view! {
-                                        <li class="nk-recent-item" class:nk-recent-current=is_current data-testid="recent-item" data-key=key.clone()>
+                                        <li class="nk-recent-item" class:nk-recent-current=is_current data-testid="recent-item" data-key=key.clone()
+                                            data-title=title.clone() data-panel-count=panel_count data-last-opened-ms=last_opened_ms>
                                             <button class="nk-recent-open" on:click=move |_| {
                                                 if let Some(d) = decode_fragment(&fragment).dashboard {
                                                     state.open(d, k1.clone());
                                                     open.set(false);
                                                 }
                                             }>
-                                                <span class="nk-recent-title">{title}</span>
+                                                <span class="nk-recent-title">{title.clone()}</span>
                                                 <span class="nk-recent-meta">{format!("{panel_count} panels · {}", age(last_opened_ms, now))}</span>
                                             </button>
                                             <button class="nk-icon" title="Discard" data-testid="recent-discard" disabled=is_current
@@ -198,9 +208,37 @@ pub fn LibraryMenu() -> impl IntoView {
                 </div>
             </Show>
             <Show when=move || state.save_problem.with(Option::is_some)>
-                <span class="nk-inline-error" role="alert" data-testid="save-problem">{move || state.save_problem.get().unwrap_or_default()}</span>
+                <span class="nk-inline-error" data-testid="save-problem">{move || state.save_problem.get().unwrap_or_default()}</span>
             </Show>
         </div>
+    }
+}
+
+/// Export the dashboard as a JSON file, and import one with a file picker; always in the
+/// toolbar, so a dashboard too long for a link is one click from a file.
+#[component]
+pub fn FileButtons() -> impl IntoView {
+    let state = use_app();
+    let export = move |_| {
+        let d = state.dashboard.get_untracked();
+        let text = serde_json::to_string_pretty(&d).unwrap_or_default();
+        let safe: String = d.title.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        if let Err(e) = download(&format!("napkin-{}.json", safe.trim_matches('-')), &text, "application/json") {
+            state.save_problem.set(Some(format!("Export failed: {e}")));
+        }
+    };
+    view! {
+        <button class="nk-button" data-testid="export-json" title="Download this dashboard as a JSON file" on:click=export>"Export JSON"</button>
+        <label class="nk-button nk-file" title="Open a dashboard JSON file">"Import JSON…"
+            <input type="file" accept="application/json,.json" data-testid="import-json-input"
+                on:change=move |ev| {
+                    let input: web_sys::HtmlInputElement = event_target(&ev);
+                    if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                        input.set_value("");
+                        leptos::task::spawn_local(import_file(state, file));
+                    }
+                }/>
+        </label>
     }
 }
 

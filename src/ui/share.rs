@@ -55,7 +55,7 @@ pub fn ShareBox() -> impl IntoView {
                 <div class="nk-share-result">
                     <input class="nk-input nk-share-link" data-testid="share-link" readonly=true node_ref=field
                         aria-label="Share link" prop:value=move || link.get().unwrap_or_default()/>
-                    <span class="nk-share-length" data-testid="share-length">{meter}</span>
+                    <span class="nk-share-length" data-testid="link-length">{meter}</span>
                     <span class="nk-share-copied">
                         {move || match copied.get() {
                             Some(CopyOutcome::Copied) => "Copied to the clipboard.",

@@ -44,6 +44,9 @@ pub struct AppState {
     pub editing: RwSignal<Option<crate::core::editor::PanelDraft>>,
     /// Every KPI tile's view, by panel id; the tiles and the banner both read it.
     pub kpi_views: Memo<HashMap<String, KpiView>>,
+    /// Undo/redo of this dashboard's edits (`core::undo`): every `edit` records the state it
+    /// leaves; opening another dashboard or walking browser history starts afresh.
+    pub history: RwSignal<crate::core::undo::History<Dashboard>>,
 }
 
 /// The shared state from context.
@@ -105,6 +108,7 @@ impl AppState {
             doc_key: RwSignal::new(String::new()),
             save_problem: RwSignal::new(None),
             kpi_views,
+            history: RwSignal::new(crate::core::undo::History::default()),
         };
         provide_context(state);
         state
@@ -113,7 +117,47 @@ impl AppState {
     /// Applies a user's change to the dashboard as a new history entry.
     pub fn edit(&self, mode: HistoryMode, f: impl FnOnce(&mut Dashboard)) {
         self.next_history.set_value(Some(mode));
+        let before = self.dashboard.get_untracked();
         self.dashboard.update(f);
+        self.dashboard.with_untracked(|after| self.history.update(|h| h.record(before, after)));
+    }
+
+    /// Goes back to the state before the latest edit, if any.
+    pub fn undo(&self) {
+        let current = self.dashboard.get_untracked();
+        if let Some(previous) = self.history.try_update(|h| h.undo(current)).flatten() {
+            self.next_history.set_value(Some(HistoryMode::Push));
+            self.dashboard.set(previous);
+        }
+    }
+
+    /// Re-applies the latest undone edit, if any.
+    pub fn redo(&self) {
+        let current = self.dashboard.get_untracked();
+        if let Some(next) = self.history.try_update(|h| h.redo(current)).flatten() {
+            self.next_history.set_value(Some(HistoryMode::Push));
+            self.dashboard.set(next);
+        }
+    }
+
+    /// Moves or resizes a panel on the grid (`core::layout`); one undoable edit.
+    pub fn layout_op(&self, id: &str, op: crate::core::layout::LayoutOp) {
+        let id = id.to_string();
+        self.edit(HistoryMode::Replace, move |d| crate::core::layout::apply_to(d, &id, op));
+    }
+
+    /// Sets the whole layout at once (the end of a drag); one undoable edit.
+    pub fn set_layout(&self, layout: Vec<crate::core::spec::LayoutItem>) {
+        self.edit(HistoryMode::Replace, move |d| d.layout = layout);
+    }
+
+    /// Renames the dashboard; an empty title is ignored.
+    pub fn set_title(&self, title: &str) {
+        let title = title.trim().to_string();
+        if title.is_empty() || self.dashboard.with_untracked(|d| d.title == title) {
+            return;
+        }
+        self.edit(HistoryMode::Push, move |d| d.title = title);
     }
 
     /// Changes the time range; a relative range is anchored at now.
@@ -146,6 +190,7 @@ impl AppState {
         self.next_history.set_value(None);
         self.anchor_ms.set(now_ms());
         self.dashboard.set(dashboard);
+        self.history.update(|h| h.clear());
     }
 
     /// Replaces (or adds) a panel, placing a new one below the others.
@@ -173,7 +218,9 @@ impl AppState {
             let mut copy = d.panels[index].clone();
             copy.id = crate::core::editor::fresh_id(d.panels.iter().map(|p| p.id.as_str()));
             copy.title = format!("{} (copy)", copy.title);
+            let copy_id = copy.id.clone();
             d.panels.insert(index + 1, copy);
+            crate::core::layout::place_below(d, &id, &copy_id);
         });
     }
 
@@ -184,6 +231,7 @@ impl AppState {
         self.anchor_ms.set(now_ms());
         self.doc_key.set(key);
         self.edit(HistoryMode::Push, move |d| *d = dashboard);
+        self.history.update(|h| h.clear());
     }
 
     /// Opens the built-in demo dashboard as a new history entry.
@@ -192,5 +240,6 @@ impl AppState {
         self.link_warnings.set(Vec::new());
         self.anchor_ms.set(now_ms());
         self.edit(HistoryMode::Push, |d| *d = shop_overview());
+        self.history.update(|h| h.clear());
     }
 }

@@ -180,9 +180,9 @@ test('share link opens the same frozen dashboard in a new browser context', T, a
   assert.ok(link.startsWith(env.url), `share link ${link} is not on ${env.url}`);
 
   // The link length is shown.
-  const lengthText = await page.textContent('[data-testid="share-length"]');
+  const lengthText = await page.textContent('[data-testid="link-length"]');
   const numbers = (lengthText || '').replace(/(\d)[,.\u202f\u00a0 ](?=\d{3}\b)/g, '$1').match(/\d+/g) || [];
-  assert.ok(numbers.map(Number).includes(link.length), `share-length "${lengthText}" does not show ${link.length}`);
+  assert.ok(numbers.map(Number).includes(link.length), `link-length "${lengthText}" does not show ${link.length}`);
 
   const opened = await openLink(link, original.panels.length);
   assert.deepEqual(layout(opened.snap), layout(original), 'same panel kinds and titles, same order');

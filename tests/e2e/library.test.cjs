@@ -61,7 +61,7 @@ test('export a dashboard as JSON and import it back (picker); a bad file explain
   await fresh.goto(env.url);
   await waitSettled(fresh, 8);
   await fresh.click('[data-testid="library"]');
-  await fresh.setInputFiles('[data-testid="import-json"]', file);
+  await fresh.setInputFiles('[data-testid="import-json-input"]', file);
   await waitFor(fresh, 'the imported board', () => document.querySelector('.nk-title').innerText === 'Exported board');
   await waitSettled(fresh, 1);
   assert.deepEqual((await snapshot(fresh)).panels.map((p) => p.title), ['Rate']);
@@ -69,7 +69,7 @@ test('export a dashboard as JSON and import it back (picker); a bad file explain
   const bad = path.join(os.tmpdir(), `napkin-bad-${process.pid}.json`);
   fs.writeFileSync(bad, '<html>not a dashboard</html>');
   await fresh.click('[data-testid="library"]');
-  await fresh.setInputFiles('[data-testid="import-json"]', bad);
+  await fresh.setInputFiles('[data-testid="import-json-input"]', bad);
   await waitFor(fresh, 'an import error', () => (document.querySelector('[data-testid="link-error"]')?.innerText || '').includes('could not be imported'));
   assert.equal(await fresh.locator('.nk-title').innerText(), 'Exported board', 'the open dashboard is kept');
 });
