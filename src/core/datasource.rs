@@ -21,6 +21,8 @@ pub enum DatasourceKind {
     Tempo,
     Zipkin,
     Health,
+    /// Not queried: URL templates for "Open logs" links on spans and tiles (Kibana, Loki, ...).
+    Link,
 }
 
 impl DatasourceKind {
@@ -32,6 +34,7 @@ impl DatasourceKind {
             DatasourceKind::Tempo => "tempo",
             DatasourceKind::Zipkin => "zipkin",
             DatasourceKind::Health => "health",
+            DatasourceKind::Link => "link",
         }
     }
 }
@@ -61,6 +64,12 @@ pub struct Datasource {
     pub headers: Vec<(String, String)>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub endpoints: Vec<HealthEndpoint>,
+    /// `link` kind: the text of its links ("Open logs" when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// `link` kind: the template for KPI tiles (service and time window only); `url` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tile_url: Option<String>,
     /// Fields this version does not know, kept so that nothing the deployer wrote is lost.
     #[serde(default, skip_serializing_if = "Map::is_empty")]
     pub extra: Map<String, Value>,
@@ -80,6 +89,8 @@ impl Datasource {
             min_refresh_s: None,
             headers: Vec::new(),
             endpoints: Vec::new(),
+            label: None,
+            tile_url: None,
             extra: Map::new(),
         }
     }
@@ -184,10 +195,15 @@ impl Registry {
     pub fn all(&self) -> &[Datasource] {
         &self.sources
     }
+
+    /// The `link` datasources ("Open logs" templates), in configuration order.
+    pub fn links(&self) -> impl Iterator<Item = &Datasource> {
+        self.sources.iter().filter(|s| s.kind == DatasourceKind::Link)
+    }
 }
 
 fn decode_entry(item: Value) -> Result<(Datasource, Vec<String>), String> {
-    const KNOWN: [&str; 7] = ["name", "kind", "url", "timeout_ms", "min_refresh_s", "headers", "endpoints"];
+    const KNOWN: [&str; 9] = ["name", "kind", "url", "timeout_ms", "min_refresh_s", "headers", "endpoints", "label", "tile_url"];
     let Value::Object(mut map) = item else {
         return Err("it is not a JSON object".into());
     };
@@ -228,6 +244,17 @@ mod header_map {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn link_datasources_hold_templates_and_a_label() {
+        let text = r#"[{"name":"kibana","kind":"link","url":"https://kibana.example/app/discover#/?q={trace_id}","label":"Logs in Kibana","tile_url":"https://kibana.example/?s={service}"},
+                       {"name":"loki","kind":"link","url":"https://grafana.example/explore?q={service}"}]"#;
+        let (reg, warnings) = Registry::parse(text).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let links: Vec<(&str, Option<&str>, Option<&str>)> = reg.links().map(|l| (l.name.as_str(), l.label.as_deref(), l.tile_url.as_deref())).collect();
+        assert_eq!(links, [("kibana", Some("Logs in Kibana"), Some("https://kibana.example/?s={service}")), ("loki", None, None)]);
+        assert_eq!(reg.get("kibana").unwrap().kind.as_str(), "link");
+    }
 
     #[test]
     fn demo_always_exists_even_with_empty_config() {

@@ -89,3 +89,115 @@ impl Collapse {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::link::{decode_fragment, encode_share};
+    use crate::core::spec::{decode_dashboard_str, PanelDef};
+
+    /// A link of the first form (an explicit `collapsed` id list), written once and stored in
+    /// `tests/fixtures/links/`: it must keep opening with the same spans collapsed.
+    const OLD_LINK: &str = "v1-waterfall-collapsed.txt";
+    const OLD_SPEC: &str = r#"{"version":1,"title":"old waterfall link","time":{"kind":"relative","spec":{"last_s":3600}},
+        "panels":[{"id":"w","title":"Trace","datasource":"zipkin","kind":"waterfall",
+          "spec":{"trace_id":"8ce82b2e9ed820ba","collapsed":["54456c991996a6c7","b69b3db88ffa3212"],"selected":"54456c991996a6c7"}}],
+        "layout":[{"panel":"w","x":0,"y":0,"w":12,"h":10}]}"#;
+
+    fn old_link() -> String {
+        let path = format!(
+            "{}/tests/fixtures/links/{OLD_LINK}",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        if std::env::var_os("NAPKIN_WRITE_LINK_FIXTURES").is_some()
+            && !std::path::Path::new(&path).exists()
+        {
+            let (d, _) = decode_dashboard_str(OLD_SPEC).unwrap();
+            std::fs::write(&path, format!("{}\n", encode_share(&d))).unwrap();
+        }
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .trim()
+            .to_string()
+    }
+
+    fn id(hex: &str) -> SpanId {
+        SpanId::parse(hex).unwrap()
+    }
+
+    #[test]
+    fn a_stored_link_with_an_explicit_id_list_keeps_its_collapsed_spans() {
+        let out = decode_fragment(&old_link());
+        assert_eq!((out.error, out.warnings), (None, vec![]));
+        let d = out.dashboard.unwrap();
+        let PanelDef::Waterfall(spec) = &d.panels[0].def else {
+            panic!("a waterfall panel")
+        };
+        assert_eq!((spec.collapse_depth, spec.expanded.len()), (None, 0));
+        let c = Collapse::from_lists(spec.collapse_depth, &spec.collapsed, &spec.expanded);
+        for depth in [0, 1, 7] {
+            assert!(
+                c.is_collapsed(&id("b69b3db88ffa3212"), depth)
+                    && c.is_collapsed(&id("54456c991996a6c7"), depth)
+            );
+            assert!(!c.is_collapsed(&id("8ce82b2e9ed820ba"), depth));
+        }
+        // Re-encoding keeps the old form: nothing new appears in the spec.
+        assert_eq!(
+            c.to_lists(),
+            (
+                None,
+                vec![
+                    "54456c991996a6c7".to_string(),
+                    "b69b3db88ffa3212".to_string()
+                ],
+                vec![]
+            )
+        );
+    }
+
+    #[test]
+    fn collapse_all_is_a_constant_size_link() {
+        let (mut d, _) = decode_dashboard_str(OLD_SPEC).unwrap();
+        let (depth, collapsed, expanded) = Collapse::all().to_lists();
+        if let PanelDef::Waterfall(spec) = &mut d.panels[0].def {
+            (spec.collapse_depth, spec.collapsed, spec.expanded) = (depth, collapsed, expanded);
+        }
+        let link = encode_share(&d);
+        assert!(link.len() < 400, "{} characters", link.len());
+        let back = decode_fragment(&link).dashboard.unwrap();
+        let PanelDef::Waterfall(spec) = &back.panels[0].def else {
+            panic!("a waterfall panel")
+        };
+        assert_eq!(
+            Collapse::from_lists(spec.collapse_depth, &spec.collapsed, &spec.expanded),
+            Collapse::all()
+        );
+    }
+
+    #[test]
+    fn toggles_keep_the_lists_minimal() {
+        let (a, b) = (id("a1"), id("b2"));
+        let mut c = Collapse::default();
+        c.toggle(a, 3);
+        assert!(c.is_collapsed(&a, 3) && !c.is_empty());
+        c.toggle(a, 3);
+        assert_eq!(c, Collapse::default());
+        let mut c = Collapse::to_depth(2);
+        assert!(!c.is_collapsed(&a, 1) && c.is_collapsed(&a, 2) && c.is_collapsed(&b, 9));
+        c.toggle(b, 4);
+        assert!(!c.is_collapsed(&b, 4));
+        assert_eq!(
+            c.to_lists(),
+            (Some(2), vec![], vec!["00000000000000b2".to_string()])
+        );
+        // Expanded ids only mean something under a depth rule.
+        assert!(Collapse::from_lists(None, &[], &["b2".into()]).is_empty());
+        assert_eq!(
+            Collapse::from_lists(Some(1), &["zz".into()], &[])
+                .collapsed
+                .len(),
+            0
+        );
+    }
+}

@@ -9,6 +9,7 @@
 //! `https://` URL whose scheme and host come from the template itself. Anything else yields
 //! no link and a reason in words. This module must never produce a URL of another scheme.
 
+use crate::core::query::{MatchOp, MetricQuery, Query};
 use crate::core::time::format_rfc3339_utc;
 use thiserror::Error;
 
@@ -122,6 +123,26 @@ fn value(name: &str, c: &LinkContext) -> Result<String, LinkError> {
             debug_assert!(!PLACEHOLDERS.contains(&other));
             Err(LinkError::Unknown(other.chars().take(40).collect()))
         }
+    }
+}
+
+/// The service a KPI tile's query is about: the first exact matcher on `service`,
+/// `service_name` or `job` (for a ratio, in the numerator first). `None` when there is none.
+pub fn query_service(query: &Query) -> Option<String> {
+    let of = |m: &MetricQuery| {
+        ["service", "service_name", "job"]
+            .iter()
+            .find_map(|label| {
+                m.matchers
+                    .iter()
+                    .find(|x| x.label == *label && x.op == MatchOp::Eq && !x.value.is_empty())
+            })
+            .map(|x| x.value.clone())
+    };
+    match query {
+        Query::Metric(m) => of(m),
+        Query::Ratio(r) => of(&r.num).or_else(|| of(&r.den)),
+        Query::Promql(_) => None,
     }
 }
 
@@ -243,6 +264,29 @@ mod tests {
         for (template, why) in refused {
             assert_eq!(expand_link(template, &c).as_ref(), Err(why), "{template:?}");
             assert!(!why.to_string().is_empty());
+        }
+    }
+
+    #[test]
+    fn a_tile_query_names_its_service() {
+        let q = |json: &str| serde_json::from_str::<Query>(json).unwrap();
+        let cases = [
+            (
+                r#"{"kind":"metric","spec":{"metric":"http_requests_total","matchers":[{"label":"code","value":"500"},{"label":"service","value":"checkout"}]}}"#,
+                Some("checkout"),
+            ),
+            (
+                r#"{"kind":"metric","spec":{"metric":"up","matchers":[{"label":"service","op":"=~","value":"c.*"},{"label":"job","value":"api"}]}}"#,
+                Some("api"),
+            ),
+            (r#"{"kind":"metric","spec":{"metric":"up"}}"#, None),
+            (
+                r#"{"kind":"promql","spec":{"expr":"up{service=\"x\"}"}}"#,
+                None,
+            ),
+        ];
+        for (json, expected) in cases {
+            assert_eq!(query_service(&q(json)).as_deref(), expected, "{json}");
         }
     }
 

@@ -53,7 +53,7 @@ pub use collapse::Collapse;
 pub use synthetic::{synthetic_trace, to_otlp_json, SYNTHETIC_DURATION_US, SYNTHETIC_START_US};
 pub use critical::{critical_path, on_critical_path, CriticalSection};
 pub use find::{find_spans, service_colour};
-pub use logs_link::{expand_link, LinkContext, LinkError};
+pub use logs_link::{expand_link, query_service, LinkContext, LinkError};
 pub use lists::{parse_operations, parse_search, parse_services, summarize};
 pub use request::{
     go_duration, operations_request, rfc3339_us, search_request, services_request, trace_request, SearchParams, TraceBackend,

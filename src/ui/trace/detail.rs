@@ -73,6 +73,13 @@ pub fn SpanDetail(loaded: Arc<Loaded>, span: usize, on_close: impl Fn() + 'stati
     let state = crate::ui::use_app();
     let (service, from_ms, to_ms) = (s.service.clone(), s.start_us / 1000 - 5 * 60_000, (s.start_us + s.duration_us) / 1000 + 5 * 60_000);
     let metrics_label = format!("{} metrics around this span", s.service);
+    let logs_context = crate::core::trace::LinkContext {
+        trace_id: Some(s.trace_id.to_hex()),
+        span_id: Some(s.span_id.to_hex()),
+        service: Some(s.service.clone()),
+        start_ms: Some(s.start_us.div_euclid(1000)),
+        end_ms: Some(s.end_us().div_euclid(1000) + 1),
+    };
     let open_metrics = move |_| {
         let ds = state.registry.with_untracked(|r| r.as_ref().map(|r| r.metrics_datasource().to_string()).unwrap_or_else(|| "demo".into()));
         let time = crate::core::spec::TimeSpec::Absolute { from_ms, to_ms: to_ms.max(from_ms + 1) };
@@ -83,6 +90,7 @@ pub fn SpanDetail(loaded: Arc<Loaded>, span: usize, on_close: impl Fn() + 'stati
             <header class="nk-span-detail-head">
                 <strong>{s.service.clone()}" · "{s.name.clone()}</strong>
                 <button class="nk-button" data-testid="span-metrics" on:click=open_metrics>{metrics_label}</button>
+                <super::OpenLogs context=Signal::stored(logs_context)/>
                 <button class="nk-icon" title="Close" data-testid="span-detail-close" on:click=move |_| on_close()>"✕"</button>
             </header>
             <dl class="nk-span-facts">

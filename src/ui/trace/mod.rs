@@ -1,13 +1,16 @@
-//! Traces (issue #4): the waterfall panel (`waterfall.rs`), the span detail (`detail.rs`)
+//! Traces (issue #4): the waterfall panel (`waterfall.rs`), the span detail (`detail.rs`),
+//! "Open logs" links from `link` datasources (`logs.rs`)
 //! and the trace search panel (`search.rs`), plus what they share: a small in-memory store
 //! of loaded traces (backend traces cached by datasource and id; file traces kept for the
 //! session because they have no backend), per-panel view memory that survives the panel
 //! being rebuilt when its spec changes, and opening a trace from a file.
 
 mod detail;
+mod logs;
 mod search;
 mod waterfall;
 
+pub use logs::OpenLogs;
 pub use search::TraceSearch;
 pub use waterfall::Waterfall;
 
