@@ -171,9 +171,16 @@ pub fn App() -> impl IntoView {
     use_page_file_input(state);
     super::health::use_health_poller(state);
 
+    // Keyboard shortcuts and the phone layout's collapsible header menu (issue #6, comfort).
+    let menu_open = RwSignal::new(false);
+    let help = super::shortcuts::use_shortcuts(menu_open);
+
     view! {
         <div class="nk-app">
-            <header class="nk-toolbar">
+            <header class="nk-toolbar" class:nk-toolbar-open=move || menu_open.get()>
+                <button class="nk-button nk-menu-toggle" data-testid="menu-toggle" aria-label="Menu"
+                    aria-expanded=move || menu_open.get().to_string()
+                    on:click=move |_| menu_open.update(|o| *o = !*o)>"☰"</button>
                 <LibraryMenu/>
                 <super::editor::DashboardTitle/>
                 <TimePicker/>
@@ -189,7 +196,10 @@ pub fn App() -> impl IntoView {
                     "Open trace file…"
                 </label>
                 <ShareBox/>
+                <button class="nk-button" data-testid="shortcuts-button" title="Keyboard shortcuts (?)"
+                    aria-label="Keyboard shortcuts" on:click=move |_| help.0.update(|o| *o = !*o)>"?"</button>
             </header>
+            <super::shortcuts::ShortcutsHelp/>
             <DatasourceStatusLine/>
             <VariablesBar/>
             <Notices/>

@@ -111,3 +111,28 @@ pub fn Banner() -> impl IntoView {
         </div>
     }
 }
+
+/// Each panel's position in the phone layout (worst status first), by panel id; provided
+/// as context by the grid and read by each panel frame.
+#[derive(Clone, Copy)]
+pub struct PanelOrder(pub Memo<std::collections::HashMap<String, usize>>);
+
+/// Derives the worst-first panel order and provides it as context.
+pub fn provide_panel_order(state: AppState) {
+    let statuses = panel_statuses(state);
+    let order = Memo::new(move |_| {
+        state.dashboard.with(|d| {
+            let list: Vec<Status> =
+                statuses.with(|m| d.panels.iter().map(|p| m.get(&p.id).copied().unwrap_or(Status::None)).collect());
+            let positions = crate::core::banner::worst_first_positions(&list);
+            d.panels.iter().zip(positions).map(|(p, pos)| (p.id.clone(), pos)).collect()
+        })
+    });
+    provide_context(PanelOrder(order));
+}
+
+/// This panel's position in the phone layout (0 without a provided order).
+pub fn panel_position(panel_id: String) -> Signal<usize> {
+    let order = use_context::<PanelOrder>();
+    Signal::derive(move || order.and_then(|o| o.0.with(|m| m.get(&panel_id).copied())).unwrap_or(0))
+}

@@ -98,6 +98,23 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
         })
     };
     let series_count = move || model.with(|m| m.as_ref().map(|m| m.series_count()).unwrap_or(0)).to_string();
+    // Accessibility: a text summary for screen readers and the data as a table on request.
+    let summary = move || {
+        model.with(|m| m.as_ref().map(crate::core::a11y::chart_summary).unwrap_or_else(|| "Chart, no data yet.".into()))
+    };
+    let show_table = RwSignal::new(false);
+    let table = Memo::new(move |_| {
+        if !show_table.get() {
+            return None;
+        }
+        let utc = state.utc.get();
+        model.with(|m| {
+            m.as_ref().map(|m| {
+                let offset = if utc { 0 } else { local_offset_minutes(m.to_ms) };
+                crate::core::a11y::chart_table(m, crate::core::a11y::TABLE_ROWS, offset)
+            })
+        })
+    });
     let offset_x = |ev: &web_sys::MouseEvent| ev.offset_x() as f64;
     let on_up = move |ev: web_sys::MouseEvent| {
         let Some(from) = drag_from.get_untracked() else { return };
@@ -116,8 +133,9 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
     view! {
         <div class="nk-chart">
             <div class="nk-chart-area">
-                <canvas class="nk-chart-canvas" data-testid="chart" data-series=series_count node_ref=canvas></canvas>
-                <canvas class="nk-chart-overlay" node_ref=overlay
+                <canvas class="nk-chart-canvas" data-testid="chart" data-series=series_count node_ref=canvas
+                    role="img" aria-label=summary></canvas>
+                <canvas class="nk-chart-overlay" node_ref=overlay aria-hidden="true"
                     on:mousemove=move |ev| cursor.set(Some(offset_x(&ev)))
                     on:mouseleave=move |_| { cursor.set(None); drag_from.set(None); }
                     on:mousedown=move |ev| drag_from.set(Some(offset_x(&ev)))
@@ -169,6 +187,25 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
                     }
                 }).collect_view()))}
             </ul>
+            <button class="nk-link-button nk-chart-table-toggle" data-testid="chart-table-toggle"
+                aria-pressed=move || show_table.get().to_string()
+                on:click=move |_| show_table.update(|v| *v = !*v)>
+                {move || if show_table.get() { "Hide table" } else { "Show as table" }}
+            </button>
+            <Show when=move || show_table.get()>
+                <div class="nk-chart-table-wrap" tabindex="0" role="region" aria-label="Chart data">
+                    <table class="nk-chart-table" data-testid="chart-table">
+                        {move || table.with(|t| t.as_ref().map(|t| view! {
+                            <thead><tr>{t.headers.iter().map(|h| view! { <th scope="col">{h.clone()}</th> }).collect_view()}</tr></thead>
+                            <tbody>
+                                {t.rows.iter().map(|r| view! {
+                                    <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr>
+                                }).collect_view()}
+                            </tbody>
+                        }))}
+                    </table>
+                </div>
+            </Show>
         </div>
     }
 }

@@ -12,6 +12,7 @@ pub mod kpi;
 mod library;
 pub mod notices;
 mod share;
+pub mod shortcuts;
 mod state;
 mod status_line;
 mod time_picker;

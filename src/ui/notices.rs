@@ -8,7 +8,7 @@ pub fn Notices() -> impl IntoView {
     let state = use_app();
     view! {
         <Show when=move || state.link_error.with(Option::is_some)>
-            <div class="nk-notice nk-notice-error" role="alert">
+            <div class="nk-notice nk-notice-error">
                 <p data-testid="link-error">{move || state.link_error.get().unwrap_or_default()}</p>
                 <p class="nk-notice-hint">
                     {move || if state.dashboard.with(|d| d.panels.is_empty()) {

@@ -80,7 +80,7 @@ pub fn TimePicker() -> impl IntoView {
                 on:keydown=move |ev| if ev.key() == "Enter" { apply() }/>
             <button class="nk-button" data-testid="time-apply" on:click=move |_| apply()>"Apply"</button>
             <Show when=move || problem.with(Option::is_some)>
-                <span class="nk-inline-error" role="alert">{move || problem.get().unwrap_or_default()}</span>
+                <span class="nk-inline-error">{move || problem.get().unwrap_or_default()}</span>
             </Show>
         </div>
     }

@@ -61,7 +61,7 @@ fn NewVariable(done: RwSignal<bool>) -> impl IntoView {
             <button class="nk-button nk-button-primary" data-testid="variable-create" on:click=add>"Add"</button>
             <button class="nk-button" on:click=move |_| done.set(false)>"Cancel"</button>
             <Show when=move || problem.with(Option::is_some)>
-                <span class="nk-inline-error" role="alert">{move || problem.get().unwrap_or_default()}</span>
+                <span class="nk-inline-error">{move || problem.get().unwrap_or_default()}</span>
             </Show>
         </div>
     }

@@ -137,7 +137,7 @@ pub fn TraceSearch(panel: Panel, spec: TraceSearchSpec) -> impl IntoView {
             let range = state.range.get();
             match outcome.get() {
                 None => view! { <p class="nk-trace-loading">"Searching…"</p> }.into_any(),
-                Some(Err(e)) => view! { <p class="nk-inline-error" data-testid="trace-search-error" role="alert">{e}</p> }.into_any(),
+                Some(Err(e)) => view! { <p class="nk-inline-error" data-testid="trace-search-error">{e}</p> }.into_any(),
                 Some(Ok((rows, warnings))) => {
                     let (from, to) = (range.from_ms() * 1000, range.to_ms() * 1000);
                     let span = (to - from).max(1) as f64;

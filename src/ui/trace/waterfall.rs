@@ -471,7 +471,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                 <progress max=t.to_string() value=a.to_string()></progress>
             </p>
         }.into_any()),
-        Load::Failed(e) => Some(view! { <p class="nk-inline-error" data-testid="trace-error" role="alert">{e}</p> }.into_any()),
+        Load::Failed(e) => Some(view! { <p class="nk-inline-error" data-testid="trace-error">{e}</p> }.into_any()),
         Load::NeedFile | Load::Ready(_) => None,
     };
     let detail = {
