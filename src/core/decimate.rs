@@ -115,20 +115,27 @@ pub fn m4_with_gaps(times: &[i64], values: &[f64], from_ms: i64, to_ms: i64, wid
     out.times.reserve(room.min(n));
     out.values.reserve(room.min(n));
     let mut scan = Scan::new(from_ms, to_ms, width);
-    for i in first..n {
-        if !(skip_first_sample && i == first) {
+    let mut i = first;
+    let mut skip = skip_first_sample;
+    while i < n {
+        if !skip {
             let t = times[i];
             scan.visit(t, values[i], i, times, values, &mut out);
             if t > to_ms {
                 break;
             }
+            if values[i].is_finite() {
+                i = scan.run(i, times, values, step);
+            }
         }
+        skip = false;
         if let Some(b) = marker_after(i) {
             scan.visit(b, f64::NAN, usize::MAX, times, values, &mut out);
             if b > to_ms {
                 break;
             }
         }
+        i += 1;
     }
     scan.finish(times, values, &mut out);
     out
@@ -189,6 +196,37 @@ impl Scan {
             }
         }
         c.last = i;
+    }
+
+    /// The fast path after a finite sample `i` was visited: takes the following finite
+    /// samples of the same column (no gap, no marker between them) in a tight loop, and
+    /// returns the index of the last one taken. What it takes, `visit` would treat alike.
+    fn run(&mut self, mut i: usize, times: &[i64], values: &[f64], step: i128) -> usize {
+        let limit = i64::try_from(self.next_start).unwrap_or(if self.next_start > 0 { i64::MAX } else { i64::MIN });
+        let to = self.to_ms;
+        let Some(c) = self.col.as_mut() else { return i };
+        let (mut lo, mut hi) = (values[c.min], values[c.max]);
+        let n = times.len().min(values.len());
+        while i + 1 < n {
+            let (t, v) = (times[i + 1], values[i + 1]);
+            if !v.is_finite() || t >= limit || t > to {
+                break;
+            }
+            if step > 0 && 2 * (i128::from(t) - i128::from(times[i])) > 3 * step {
+                break;
+            }
+            i += 1;
+            if v < lo {
+                lo = v;
+                c.min = i;
+            }
+            if v > hi {
+                hi = v;
+                c.max = i;
+            }
+        }
+        c.last = i;
+        i
     }
 
     /// Moves to the column of `t` when it differs from the open one, flushing that.
