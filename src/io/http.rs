@@ -1,5 +1,6 @@
 //! Executes HTTP requests described by the core: fetch with a timeout that also covers
-//! reading the body, a size cap, at most a few concurrent requests per datasource, and one
+//! reading the body, a size cap enforced while the body streams in (nothing past it is
+//! buffered), at most a few concurrent requests per datasource, and one
 //! network request for identical requests in flight at the same time (shared by every
 //! panel waiting for it, aborted when the last of them stops waiting).
 
@@ -151,15 +152,63 @@ async fn fetch_bytes(window: &web_sys::Window, request: &Outgoing, signal: &web_
     let status = response.status();
     let content_type = response.headers().get("content-type").ok().flatten();
     let declared = response.headers().get("content-length").ok().flatten().and_then(|v| v.parse::<usize>().ok());
-    if declared.is_some_and(|n| n > MAX_BODY_BYTES) {
-        return Err(too_large(declared.unwrap_or(0)));
+    if let Some(n) = declared.filter(|&n| n > MAX_BODY_BYTES) {
+        // Refuse before reading anything, and tell the network to stop downloading.
+        if let Some(stream) = response.body() {
+            let _ = stream.cancel();
+        }
+        return Err(too_large(Some(n)));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(describe)?).await.map_err(unreachable)?;
-    let bytes = js_sys::Uint8Array::new(&buffer);
-    if bytes.length() as usize > MAX_BODY_BYTES {
-        return Err(too_large(bytes.length() as usize));
+    let body = read_capped(&response).await.map_err(|e| match e {
+        BodyError::TooLarge => too_large(None),
+        BodyError::Read(e) => unreachable(e),
+    })?;
+    Ok(RawResponse { status, content_type, body })
+}
+
+/// Why reading a body stopped.
+enum BodyError {
+    /// More than `MAX_BODY_BYTES` arrived.
+    TooLarge,
+    /// The stream failed: connection reset, or aborted by the timeout.
+    Read(JsValue),
+}
+
+/// Reads the body chunk by chunk from its `ReadableStream`, keeping at most
+/// `MAX_BODY_BYTES`: the first chunk past the cap cancels the stream (which stops the
+/// download) instead of buffering the rest. Chunks stay in JavaScript until the body is
+/// complete and are then copied once into wasm memory of exactly the right size, so a
+/// refused answer never grows wasm memory. The abort signal of the request also ends
+/// the read, so the timeout covers the body.
+async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, BodyError> {
+    let Some(stream) = response.body() else { return Ok(Vec::new()) };
+    let reader = web_sys::ReadableStreamDefaultReader::new(&stream).map_err(BodyError::Read)?;
+    let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
+    let mut total = 0usize;
+    loop {
+        let chunk: web_sys::ReadableStreamReadResult = JsFuture::from(reader.read()).await.map_err(BodyError::Read)?.unchecked_into();
+        if chunk.get_done().unwrap_or(false) {
+            break;
+        }
+        let Some(bytes) = chunk.get_value().dyn_into::<js_sys::Uint8Array>().ok() else {
+            return Err(BodyError::Read(JsValue::from_str("the body stream yielded something other than bytes")));
+        };
+        total += bytes.length() as usize;
+        if total > MAX_BODY_BYTES {
+            // Cancelling tells the network to stop; the promise needs no waiting for.
+            let _ = reader.cancel();
+            return Err(BodyError::TooLarge);
+        }
+        chunks.push(bytes);
     }
-    Ok(RawResponse { status, content_type, body: bytes.to_vec() })
+    let mut body = vec![0u8; total];
+    let mut at = 0;
+    for bytes in chunks {
+        let end = at + bytes.length() as usize;
+        bytes.copy_to(&mut body[at..end]);
+        at = end;
+    }
+    Ok(body)
 }
 
 /// Owns a pending `setTimeout` and its callback; dropping it cancels the timer first.
@@ -177,12 +226,14 @@ impl Drop for TimerGuard {
     }
 }
 
-fn too_large(bytes: usize) -> String {
-    format!(
-        "The answer is too large ({:.1} MB; Napkin reads at most {} MB). Narrow the query: aggregate (sum by ...), filter labels, or shorten the time range.",
-        bytes as f64 / 1_048_576.0,
-        MAX_BODY_BYTES / 1_048_576
-    )
+/// The message for an oversized answer: its declared size when the server sent one.
+fn too_large(declared: Option<usize>) -> String {
+    let cap = MAX_BODY_BYTES / 1_048_576;
+    let size = match declared {
+        Some(bytes) => format!("{:.1} MB", bytes as f64 / 1_048_576.0),
+        None => format!("more than {cap} MB; reading stopped there"),
+    };
+    format!("The answer is too large ({size}; Napkin reads at most {cap} MB). Narrow the query: aggregate (sum by ...), filter labels, or shorten the time range.")
 }
 
 fn describe(e: JsValue) -> String {

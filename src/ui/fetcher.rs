@@ -30,11 +30,16 @@ pub fn abort_all() {
 /// Starts the fetch driver for the app.
 pub fn use_panel_fetcher(state: AppState) {
     on_cleanup(abort_all);
-    Effect::new(move |_| {
+    Effect::new(move |previous: Option<Option<FetchInputs>>| {
         state.refresh_tick.track();
         let range = state.range.get();
-        let Some(registry) = state.registry.get() else { return };
+        let registry = state.registry.get()?;
         let (panels, layout, vars) = state.dashboard.with(|d| (d.panels.clone(), resolve_layout(d), d.variables.clone()));
+        let inputs = FetchInputs { panels: panels.clone(), vars: vars.clone(), time: state.dashboard.with(|d| d.time), registry: registry.clone() };
+        // A refresh tick alone (nothing but the clock moved) leaves a panel whose attempt is
+        // still running alone: superseding it would abort its request before the timeout
+        // ends it, so a hanging backend would show "loading" forever instead of an error.
+        let tick_only = previous.flatten().as_ref() == Some(&inputs);
         let page_px = web_sys::window()
             .and_then(|w| w.inner_width().ok())
             .and_then(|v| v.as_f64())
@@ -43,9 +48,24 @@ pub fn use_panel_fetcher(state: AppState) {
             let cols = layout.iter().find(|l| l.panel == panel.id).map(|l| l.w).unwrap_or(GRID_COLUMNS);
             let width = (page_px * cols as f64 / GRID_COLUMNS as f64).round().max(100.0) as u32;
             let panel = Panel { def: apply_to_panel(&panel.def, &vars), ..panel };
+            let running = state.fetches.with_untracked(|m| m.get(&panel.id).is_some_and(|f| f.in_flight));
+            if tick_only && running {
+                continue;
+            }
             fetch_panel(state, panel, range, registry.clone(), width);
         }
+        Some(inputs)
     });
+}
+
+/// What a fetch round depends on besides the clock: a round with the same inputs is a
+/// refresh tick.
+#[derive(Clone, PartialEq)]
+struct FetchInputs {
+    panels: Vec<Panel>,
+    vars: Vec<crate::core::spec::Variable>,
+    time: crate::core::spec::TimeSpec,
+    registry: Registry,
 }
 
 fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Registry, width_px: u32) {
@@ -57,7 +77,11 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
     }
     let task = async move {
         let jobs = jobs_for(&panel.def, range, width_px);
-        let result = runner::run(&registry, &panel.datasource, &jobs).await;
+        // A snapshot (`ui::snapshot`) serves its stored frames and their range instead.
+        let (result, range) = match super::snapshot::stored(state, &id) {
+            Some(stored) => stored,
+            None => (runner::run(&registry, &panel.datasource, &jobs).await, range),
+        };
         let now = now_ms();
         let retry = state
             .fetches

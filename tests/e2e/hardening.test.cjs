@@ -1,0 +1,185 @@
+'use strict';
+// Hardening, end to end: a dashboard over a backend that misbehaves on purpose
+// (tests/e2e/lib/bad-backend.cjs) next to healthy panels. Every broken panel must say what
+// went wrong in words within its datasource's timeout, the healthy ones must keep
+// refreshing, no request may pile up, a 50 MB answer must be cut off while streaming
+// (memory stays bounded), and once the backend heals every panel recovers by itself.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const { setup, snapshot, waitFor, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { startBadBackend, HUGE_BYTES } = require('./lib/bad-backend.cjs');
+
+const MB = 1024 * 1024;
+/** Each bad datasource's timeout; the dashboard refreshes every 5 s, i.e. more often. */
+const TIMEOUT_MS = 6000;
+const REFRESH_S = 5;
+
+/** What each broken panel must say (its error text), by backend mode. */
+const EXPECTED = {
+  drip: /No complete answer from .* within 6\.0 s/,
+  hang: /No complete answer from .* within 6\.0 s/,
+  reset: /Could not reach .*Check that the server is up/,
+  html500: /HTTP 500 with HTML instead of Prometheus JSON.*Internal Server Error/,
+  truncated: /stopped in the middle of the JSON/,
+  huge: /too large \(more than 32 MB; reading stopped there.*Narrow the query/,
+  wrongtype: /HTTP 200 with text instead of Prometheus JSON.*HELP up/,
+  wrongshape: /JSON that is not a Prometheus API answer/,
+  redirect: /Could not reach .*Check that the server is up/,
+};
+const BAD = Object.keys(EXPECTED);
+
+let env;
+let bad;
+before(async () => {
+  bad = await startBadBackend();
+  env = await setup();
+});
+after(async () => {
+  if (env) await env.teardown();
+  if (bad) await bad.close();
+});
+
+const chart = (id, title, datasource) => ({
+  id,
+  title,
+  datasource,
+  kind: 'timeseries',
+  spec: { queries: [{ kind: 'promql', spec: { expr: `up{panel="${id}"}` } }], unit: 'none' },
+});
+
+function board() {
+  return {
+    version: 1,
+    title: 'Failing backends',
+    time: { kind: 'relative', spec: { last_s: 900 } },
+    refresh_s: REFRESH_S,
+    panels: [
+      chart('healthy', 'Healthy Prometheus', 'healthy'),
+      {
+        id: 'demo',
+        title: 'Demo rate',
+        datasource: 'demo',
+        kind: 'kpi',
+        spec: { query: { kind: 'metric', spec: { metric: 'shop_http_requests_total', fn: 'rate', agg: 'sum' } }, unit: 'req_per_sec' },
+      },
+      ...BAD.map((mode) => chart(mode, `Broken ${mode}`, `bad-${mode}`)),
+    ],
+  };
+}
+
+function datasources() {
+  return [
+    { name: 'healthy', kind: 'prometheus', url: `${bad.url}/ok`, timeout_ms: TIMEOUT_MS },
+    ...BAD.map((mode) => ({ name: `bad-${mode}`, kind: 'prometheus', url: `${bad.url}/${mode}`, timeout_ms: TIMEOUT_MS })),
+  ];
+}
+
+/** JS heap (after a forced GC) plus wasm linear memory, in bytes. */
+async function memory(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.enable');
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  const wasm = await page.evaluate(() => window.wasmBindings.bench_wasm_memory());
+  return { js: heap.usedSize, wasm, total: heap.usedSize + wasm };
+}
+
+const panelState = (page, id) =>
+  page.evaluate((title) => {
+    const p = [...document.querySelectorAll('[data-testid="panel"]')].find((e) => e.getAttribute('data-title') === title);
+    return p ? { state: p.getAttribute('data-state'), error: (p.querySelector('[data-testid="panel-error"]')?.textContent || '').trim() } : null;
+  }, id);
+
+test('a misbehaving backend: errors in words, healthy panels keep refreshing, no pile-up, bounded memory, automatic recovery', { timeout: Math.max(TEST_TIMEOUT_MS, 240000) }, async () => {
+  env.setDatasources(datasources());
+  const page = await env.newPage();
+  await page.addInitScript(() => {
+    window.__dialogs = 0;
+    window.alert = window.confirm = window.prompt = () => {
+      window.__dialogs += 1;
+    };
+  });
+  page.on('dialog', (d) => d.dismiss().catch(() => {}));
+  await page.goto(jsonLink(env.url, board()));
+
+  // 1. Every broken panel shows its own error in words. The waits are bounded by a few
+  //    timeouts plus a refresh, not timed: a panel that stays "loading" fails here.
+  for (const mode of BAD) {
+    const title = `Broken ${mode}`;
+    await waitFor(
+      page,
+      `panel "${title}" in error`,
+      (t) => {
+        const p = [...document.querySelectorAll('[data-testid="panel"]')].find((e) => e.getAttribute('data-title') === t);
+        return p && p.getAttribute('data-state') === 'error' && (p.querySelector('[data-testid="panel-error"]')?.textContent || '').trim().length > 0;
+      },
+      title,
+      3 * TIMEOUT_MS + REFRESH_S * 1000,
+    );
+    const { error } = await panelState(page, title);
+    assert.match(error, EXPECTED[mode], `${mode}: ${error}`);
+    assert.ok(error.length < 600, `${mode}: the message is a sentence, not a dump (${error.length} chars)`);
+    assert.ok(!/<\w+[ >]/.test(error), `${mode}: no markup in the message: ${error}`);
+  }
+
+  // 2. The healthy panels are fine and keep refreshing while the others fail.
+  const healthy = await panelState(page, 'Healthy Prometheus');
+  assert.equal(healthy.state, 'ok', JSON.stringify(healthy));
+  assert.equal((await panelState(page, 'Demo rate')).state, 'ok');
+  const okHits = bad.hits('ok');
+  const deadline = Date.now() + 4 * REFRESH_S * 1000;
+  while (bad.hits('ok') < okHits + 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+  assert.ok(bad.hits('ok') >= okHits + 2, `the healthy panel kept refreshing: ${okHits} → ${bad.hits('ok')} requests`);
+  assert.equal((await panelState(page, 'Healthy Prometheus')).state, 'ok');
+
+  // 3. No request pile-up: a superseded or timed-out request is aborted, so at most one
+  //    request per broken panel is open at any time (sampled over two refreshes).
+  for (let i = 0; i < 8; i++) {
+    for (const mode of ['hang', 'drip', 'huge']) assert.ok(bad.open(mode) <= 1, `${mode}: ${bad.open(mode)} requests open at once`);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+
+  // 4. The 50 MB answer is cut off while streaming: no request of it completed, none was
+  //    read to its end, and memory stays bounded however often it is retried.
+  const hugeBefore = bad.hits('huge');
+  const m1 = await memory(page);
+  const hugeDeadline = Date.now() + 6 * REFRESH_S * 1000;
+  while (bad.hits('huge') < hugeBefore + 3 && Date.now() < hugeDeadline) await new Promise((r) => setTimeout(r, 250));
+  assert.ok(bad.hits('huge') >= hugeBefore + 3, `the huge panel was retried: ${hugeBefore} → ${bad.hits('huge')}`);
+  const m2 = await memory(page);
+  const huge = bad.requests('huge');
+  // The newest request may still be streaming; every earlier one has ended.
+  for (const r of huge.slice(0, -1)) {
+    assert.equal(r.complete, false, `a 50 MB answer was never read to its end: ${JSON.stringify(r)}`);
+    assert.ok(r.bytes < HUGE_BYTES, `the reader stopped early (${(r.bytes / MB).toFixed(1)} of ${HUGE_BYTES / MB} MB sent)`);
+  }
+  console.log(
+    `memory after the first huge answers: JS ${(m1.js / MB).toFixed(1)} MB + wasm ${(m1.wasm / MB).toFixed(1)} MB; after ${bad.hits('huge') - hugeBefore} more: JS ${(m2.js / MB).toFixed(1)} MB + wasm ${(m2.wasm / MB).toFixed(1)} MB; bytes sent per huge request: ${huge.map((r) => (r.bytes / MB).toFixed(1)).join(', ')} MB`,
+  );
+  // Generous bounds (a dashboard like this one needs a few MB): a refused body is never
+  // copied into wasm memory, and nothing accumulates per retry.
+  assert.ok(m2.wasm < 32 * MB, `wasm memory never holds a refused answer: ${(m2.wasm / MB).toFixed(1)} MB`);
+  assert.ok(m2.total < 64 * MB, `JS heap + wasm memory stays bounded: ${(m2.total / MB).toFixed(1)} MB`);
+  assert.ok(m2.total - m1.total < 8 * MB, `no growth per retry: ${(m1.total / MB).toFixed(1)} → ${(m2.total / MB).toFixed(1)} MB`);
+
+  // 5. Heal the backend: every panel recovers by itself (no reload, no click).
+  bad.heal();
+  await waitFor(
+    page,
+    'every panel ok after healing',
+    () => {
+      const ps = [...document.querySelectorAll('[data-testid="panel"]')];
+      return ps.length === 11 && ps.every((p) => p.getAttribute('data-state') === 'ok');
+    },
+    null,
+    60000,
+  );
+  const s = await snapshot(page);
+  assert.ok(s.panels.every((p) => p.error === null), JSON.stringify(s.panels.filter((p) => p.error)));
+  assert.deepEqual(uncaught(page), []);
+  assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script from an error page ran');
+  assert.equal(await page.evaluate(() => window.__dialogs), 0);
+  await page.context().close();
+});
