@@ -393,14 +393,15 @@ pub fn traces_level(current: &Dashboard, service: Option<String>, from_ms: i64, 
     level_below(current, child)
 }
 
-/// The service a chart's point is about: the `service` label of the series nearest the
-/// click when the chart has one per service, else the chart's query's own service.
-pub fn service_at_point(series_labels: &[(String, String)], queries: &[Query], vars: &[Variable]) -> Option<String> {
-    series_labels
-        .iter()
-        .find(|(k, _)| k == "service" || k == "service_name")
-        .map(|(_, v)| v.clone())
-        .or_else(|| queries.iter().find_map(|q| service_of(q, vars)))
+/// The service a chart's point is about: the `service` label the visible series share
+/// (one series, or all of one service), else the service the chart's queries pin.
+pub fn service_at_point(visible: &[&[(String, String)]], queries: &[Query], vars: &[Variable]) -> Option<String> {
+    let service = |labels: &[(String, String)]| labels.iter().find(|(k, _)| k == "service" || k == "service_name").map(|(_, v)| v.clone());
+    let found: Vec<Option<String>> = visible.iter().map(|l| service(l)).collect();
+    match found.first() {
+        Some(Some(first)) if found.iter().all(|s| s.as_ref() == Some(first)) => Some(first.clone()),
+        _ => queries.iter().find_map(|q| service_of(q, vars)),
+    }
 }
 
 #[cfg(test)]
@@ -613,8 +614,13 @@ mod tests {
         let PanelDef::TraceSearch(s) = &t.panels[0].def else { panic!() };
         assert_eq!(s.service.as_deref(), Some("checkout"));
         assert_eq!(t.trail.last().unwrap().title, "Shop overview");
-        let labels = vec![("service".to_string(), "cart".to_string())];
-        assert_eq!(service_at_point(&labels, &[], &[]).as_deref(), Some("cart"));
+        let cart = vec![("service".to_string(), "cart".to_string())];
+        let orders = vec![("service".to_string(), "orders".to_string())];
+        assert_eq!(service_at_point(&[&cart], &[], &[]).as_deref(), Some("cart"));
+        assert_eq!(service_at_point(&[&cart, &cart], &[], &[]).as_deref(), Some("cart"));
+        let q = Query::Metric(MetricQuery { metric: "m".into(), matchers: vec![Matcher::eq("service", "gateway")], ..Default::default() });
+        assert_eq!(service_at_point(&[&cart, &orders], &[q.clone()], &[]).as_deref(), Some("gateway"));
+        assert_eq!(service_at_point(&[&cart, &orders], &[], &[]), None);
     }
 
     #[test]

@@ -91,6 +91,8 @@ fn read_link() -> (Dashboard, Option<String>, Vec<String>) {
 pub fn App() -> impl IntoView {
     let (initial, error, warnings) = read_link();
     let state = AppState::provide(initial);
+    super::notes::provide_note_draft();
+    super::snapshot::provide_snapshot_mode();
     state.link_error.set(error);
     state.link_warnings.set(warnings);
 
@@ -200,10 +202,12 @@ pub fn App() -> impl IntoView {
                     aria-label="Keyboard shortcuts" on:click=move |_| help.0.update(|o| *o = !*o)>"?"</button>
             </header>
             <super::shortcuts::ShortcutsHelp/>
+            <super::breadcrumbs::Breadcrumbs/>
             <DatasourceStatusLine/>
             <VariablesBar/>
             <Notices/>
             <Banner/>
+            <super::notes::NotesBar/>
             <Grid/>
             <PanelEditor/>
         </div>

@@ -1,6 +1,8 @@
 //! The time-series chart: a canvas painted from `core::chart::ChartModel`, an overlay
 //! canvas for the crosshair and drag box, a DOM readout and a DOM legend (click to
-//! isolate a series). Dragging across the chart zooms the dashboard to that window.
+//! isolate a series). Dragging across the chart zooms the dashboard to that window (a
+//! history step); a click opens the point's menu (`ui::drill::ChartMenu`: its bucket, its
+//! traces, a note there). Incident notes show as markers (`ui::notes::NoteMarkers`).
 
 use super::state::use_app;
 use crate::core::chart::{build, ChartOptions};
@@ -45,6 +47,7 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
     let width = RwSignal::new(0.0f64);
     let cursor = RwSignal::new(None::<f64>);
     let drag_from = RwSignal::new(None::<f64>);
+    let menu = RwSignal::new(None::<super::drill::PointMenu>);
 
     let measure = move || {
         if let Some(c) = canvas.get_untracked() {
@@ -57,6 +60,7 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
 
     let unit = spec.unit;
     let thresholds = spec.thresholds;
+    let queries = spec.queries.clone();
     let model = Memo::new(move |_| {
         let w = width.get();
         if w <= 0.0 {
@@ -116,11 +120,26 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
         })
     });
     let offset_x = |ev: &web_sys::MouseEvent| ev.offset_x() as f64;
+    // A click (not a drag): the instant under it, the data's step and the service the
+    // visible series share.
+    let point_menu = move |x: f64| {
+        let t = model.with_untracked(|m| m.as_ref().map(|m| m.time_at(x, width.get_untracked())))?;
+        let hidden = hidden.get_untracked();
+        fetch.with_untracked(|f| {
+            let frames = f.frames.as_ref()?;
+            let step_ms = frames.first().map(|fr| fr.step_ms).filter(|s| *s > 0)?;
+            let all: Vec<&[(String, String)]> = frames.iter().flat_map(|fr| fr.series.iter()).map(|s| s.labels.as_slice()).collect();
+            let visible: Vec<&[(String, String)]> = all.iter().enumerate().filter(|(i, _)| !hidden.contains(i)).map(|(_, l)| *l).collect();
+            let service = state.dashboard.with_untracked(|d| crate::core::drill::service_at_point(&visible, &queries, &d.variables));
+            Some(super::drill::PointMenu { x, t_ms: t, step_ms, service })
+        })
+    };
     let on_up = move |ev: web_sys::MouseEvent| {
         let Some(from) = drag_from.get_untracked() else { return };
         drag_from.set(None);
         let to = offset_x(&ev);
         if (to - from).abs() < 6.0 {
+            menu.set(point_menu(to));
             return;
         }
         let w = width.get_untracked();
@@ -140,6 +159,8 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
                     on:mouseleave=move |_| { cursor.set(None); drag_from.set(None); }
                     on:mousedown=move |ev| drag_from.set(Some(offset_x(&ev)))
                     on:mouseup=on_up></canvas>
+                <super::notes::NoteMarkers model=model width=width/>
+                <super::drill::ChartMenu menu=menu/>
                 <div class="nk-chart-zone">{move || model.with(|m| m.as_ref().map(|m| m.zone.clone()).unwrap_or_default())}</div>
                 <Show when=move || readout().is_some()>
                     <div class="nk-readout" role="tooltip">

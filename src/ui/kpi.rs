@@ -1,5 +1,5 @@
 //! The KPI tile: paints a `core::kpi::KpiView` (value, status in colour and shape, delta,
-//! sparkline). It computes nothing itself.
+//! sparkline). It computes nothing itself. A click opens its drill-down (`ui::drill`).
 
 use super::state::use_app;
 use crate::core::kpi::sparkline_points;
@@ -9,11 +9,32 @@ use leptos::prelude::*;
 #[component]
 pub fn KpiTile(panel_id: String, spec: KpiSpec) -> impl IntoView {
     let state = use_app();
+    let tile_id = panel_id.clone();
     let view_of = Memo::new(move |_| state.kpi_views.with(|m| m.get(&panel_id).cloned()));
     let status = move || view_of.with(|v| v.as_ref().map(|v| v.status.as_str()).unwrap_or("unknown"));
     let show_spark = spec.sparkline;
+    let drill_kind = super::drill::drill_kind(&spec.drill);
+    let drill = {
+        let id = tile_id.clone();
+        move || super::drill::drill_from_tile(state, &id)
+    };
+    let on_click = {
+        let drill = drill.clone();
+        move |ev: web_sys::MouseEvent| {
+            // Links and buttons inside the tile (e.g. "Open logs") keep their own meaning.
+            let inner = ev
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|e| e.closest("a, button").ok().flatten());
+            if inner.is_none() {
+                drill();
+            }
+        }
+    };
     view! {
-        <div class=move || format!("nk-kpi nk-status-{}", status())>
+        <div class=move || format!("nk-kpi nk-kpi-drill nk-status-{}", status())
+            data-testid="kpi-tile" data-drill=drill_kind title="Click to open the drill-down for this number"
+            on:click=on_click>
             <div class="nk-kpi-value"
                 data-testid="kpi-value"
                 data-value=move || view_of.with(|v| v.as_ref().and_then(|v| v.value).map(|x| x.to_string()).unwrap_or_default())
@@ -37,6 +58,9 @@ pub fn KpiTile(panel_id: String, spec: KpiSpec) -> impl IntoView {
                     <polyline points=move || view_of.with(|v| v.as_ref().map(|v| sparkline_points(&v.spark, 100.0, 24.0)).unwrap_or_default())/>
                 </svg>
             </Show>
+            // Keyboard users reach the drill-down through this button (a click anywhere on
+            // the tile does the same; the button's own click is left to it).
+            <button class="nk-kpi-drill-button" data-testid="kpi-drill" on:click=move |_| drill()>"Drill down ›"</button>
             <p class="nk-kpi-note">{move || view_of.with(|v| v.as_ref().and_then(|v| v.note.clone()).unwrap_or_default())}</p>
         </div>
     }

@@ -3,7 +3,11 @@
 
 mod app;
 pub mod banner;
+mod breadcrumbs;
 mod chart;
+mod drill;
+mod notes;
+mod snapshot;
 mod editor;
 mod fetcher;
 pub mod grid;

@@ -1,0 +1,267 @@
+'use strict';
+// End-to-end tests of drill-down and incident sharing (issue #6) on the demo datasource:
+// a KPI tile opens its planned child, a chart point drills into its bucket (or the traces
+// of that window), breadcrumbs show the path, browser back walks it with each level's time
+// range restored; incident notes travel in a share link and show as markers on every
+// chart in a fresh browser; a snapshot exported here opens in a fresh browser with no
+// backend, showing the stored frames.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { setup, snapshot, waitFor, waitSettled, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+
+const T = { timeout: TEST_TIMEOUT_MS };
+let env;
+before(async () => {
+  env = await setup();
+});
+after(async () => {
+  if (env) await env.teardown();
+});
+
+/** The breadcrumb texts, in order ([] when there is no trail). */
+async function crumbs(page) {
+  return page.locator('[data-testid="breadcrumb"]').allInnerTexts();
+}
+
+/** The time-range hook's values. */
+async function timeRange(page) {
+  return page.evaluate(() => {
+    const tr = document.querySelector('[data-testid="time-range"]');
+    return { from: Number(tr.getAttribute('data-from')), to: Number(tr.getAttribute('data-to')), live: tr.getAttribute('data-live') };
+  });
+}
+
+/** Waits until the current breadcrumb (the last) reads `text`, or none exist when null. */
+async function waitLevel(page, text, count) {
+  await waitFor(
+    page,
+    `level "${text}" with ${count} breadcrumbs`,
+    ([text, count]) => {
+      const cs = [...document.querySelectorAll('[data-testid="breadcrumb"]')];
+      if (text === null) return cs.length === 0;
+      return cs.length === count && cs[cs.length - 1].innerText.trim() === text && cs[cs.length - 1].getAttribute('aria-current') === 'page';
+    },
+    [text, count],
+  );
+}
+
+/** Clicks (without dragging) at a fraction of a chart panel's width; returns the chart's box. */
+async function clickChart(page, title, fraction = 0.6) {
+  const overlay = page.locator(`[data-testid="panel"][data-title="${title}"] .nk-chart-overlay`);
+  const box = await overlay.boundingBox();
+  assert.ok(box && box.width > 100, `chart "${title}" has a size: ${JSON.stringify(box)}`);
+  const x = box.x + box.width * fraction;
+  const y = box.y + box.height / 2;
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  await page.mouse.up();
+  return box;
+}
+
+/** Drags across a chart panel from one fraction of its width to another. */
+async function dragChart(page, title, from, to) {
+  const overlay = page.locator(`[data-testid="panel"][data-title="${title}"] .nk-chart-overlay`);
+  const box = await overlay.boundingBox();
+  const y = box.y + box.height / 2;
+  await page.mouse.move(box.x + box.width * from, y);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * ((from + to) / 2), y, { steps: 3 });
+  await page.mouse.move(box.x + box.width * to, y, { steps: 3 });
+  await page.mouse.up();
+}
+
+test('drill from a KPI tile two levels down, then back with browser history, each level restored', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  assert.deepEqual(await crumbs(page), [], 'the top level has no breadcrumbs');
+  const live = await timeRange(page);
+
+  // A drag zoom is a history step of its own.
+  await dragChart(page, 'Requests by service', 0.3, 0.7);
+  await waitFor(page, 'the zoomed (absolute) window', () => document.querySelector('[data-testid="time-range"]').getAttribute('data-live') === 'false');
+  const top = await timeRange(page);
+  assert.ok(top.from > live.from && top.to < live.to, `zoomed inside the hour: ${JSON.stringify({ live, top })}`);
+
+  // Level 1: the tile's planned child, carrying the window.
+  await page.click('[data-testid="panel"][data-title="Request rate"] [data-testid="kpi-tile"]');
+  await waitLevel(page, 'Request rate · gateway', 2);
+  const level1 = await waitSettled(page, 5, 'the drill-down panels');
+  assert.deepEqual(await crumbs(page), ['Shop overview', 'Request rate · gateway']);
+  const titles = level1.panels.map((p) => p.title);
+  assert.deepEqual(titles.slice(0, 3), ['Request rate', 'Request rate by endpoint', 'Request rate by status'], JSON.stringify(titles));
+  assert.deepEqual(level1.panels.map((p) => p.kind).slice(3), ['trace_search', 'health_grid']);
+  assert.ok(Number(level1.panels[1].charts[0]) > 1, `one series per endpoint: ${JSON.stringify(level1.panels[1])}`);
+  assert.deepEqual(await timeRange(page), top, 'the child keeps the parent window');
+
+  // Level 2: a chart point's bucket.
+  await clickChart(page, 'Request rate by endpoint', 0.5);
+  const menu = page.locator('[data-testid="chart-menu"]');
+  await menu.waitFor();
+  const bucket = { from: Number(await menu.getAttribute('data-from-ms')), to: Number(await menu.getAttribute('data-to-ms')) };
+  assert.ok(bucket.from >= top.from && bucket.to <= top.to + 60000 && bucket.to - bucket.from >= 15000, JSON.stringify({ bucket, top }));
+  await page.click('[data-testid="drill-bucket"]');
+  await waitFor(page, 'three breadcrumbs', () => document.querySelectorAll('[data-testid="breadcrumb"]').length === 3);
+  await waitSettled(page, 5);
+  const level2 = await timeRange(page);
+  assert.deepEqual({ from: level2.from, to: level2.to }, bucket, 'the level is exactly the bucket');
+  const c = await crumbs(page);
+  assert.deepEqual(c.slice(0, 2), ['Shop overview', 'Request rate · gateway']);
+  assert.match(c[2], /^Request rate · gateway · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC$/);
+
+  // Back twice walks the levels, each with its own window.
+  await page.goBack();
+  await waitLevel(page, 'Request rate · gateway', 2);
+  assert.deepEqual(await timeRange(page), top, 'level 1 window restored');
+  await page.goBack();
+  await waitLevel(page, null, 0);
+  await waitSettled(page, 8);
+  assert.deepEqual(await timeRange(page), top, 'level 0 window restored');
+  assert.ok((await snapshot(page)).panels.some((p) => p.title === 'Requests by service'));
+  // One more back undoes the drag zoom.
+  await page.goBack();
+  await waitFor(page, 'the live hour again', () => document.querySelector('[data-testid="time-range"]').getAttribute('data-live') === 'true');
+  // Forward returns to the child level.
+  await page.goForward();
+  await page.goForward();
+  await waitLevel(page, 'Request rate · gateway', 2);
+  assert.deepEqual(page.errors.filter((e) => !e.startsWith('console.error')), []);
+});
+
+test('a crumb opens its level; "Traces in this window" searches the service over the bucket', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  await page.click('[data-testid="panel"][data-title="Error %"] [data-testid="kpi-tile"]');
+  await waitLevel(page, 'Error % breakdown', 2);
+  await waitSettled(page, 6);
+  const titles = (await snapshot(page)).panels.map((p) => p.title);
+  assert.deepEqual(titles.slice(0, 4), ['Error %', 'Error % by service', 'Error % by endpoint', 'Error % by status'], JSON.stringify(titles));
+
+  await clickChart(page, 'Error % by service', 0.5);
+  await page.locator('[data-testid="chart-menu"]').waitFor();
+  const from = Number(await page.locator('[data-testid="chart-menu"]').getAttribute('data-from-ms'));
+  const to = Number(await page.locator('[data-testid="chart-menu"]').getAttribute('data-to-ms'));
+  await page.click('[data-testid="traces-window"]');
+  await waitFor(page, 'the traces level', () => document.querySelectorAll('[data-testid="breadcrumb"]').length === 3);
+  const s = await waitSettled(page, 1);
+  assert.deepEqual(s.panels.map((p) => p.kind), ['trace_search']);
+  const tr = await timeRange(page);
+  assert.deepEqual([tr.from, tr.to], [from, to]);
+
+  // The first crumb is a real link to its level; clicking it opens the top level.
+  const href = await page.locator('[data-testid="breadcrumb"] a').first().getAttribute('href');
+  assert.match(href, /^#d=1\./);
+  await page.locator('[data-testid="breadcrumb"] a').first().click();
+  await waitLevel(page, null, 0);
+  await waitSettled(page, 8);
+});
+
+test('share with notes; the link opens in a fresh browser with markers on every chart and time frozen', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+
+  // A note at "now" from the Add note control.
+  await page.click('[data-testid="add-note"]');
+  const prefilled = await page.locator('[data-testid="note-time"]').inputValue();
+  assert.match(prefilled, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/);
+  await page.fill('[data-testid="note-text"]', 'rolled back 4.2.1 <b>bold?</b>');
+  await page.fill('[data-testid="note-author"]', 'ana');
+  await page.click('[data-testid="note-save"]');
+  await waitFor(page, 'the first note listed', () => document.querySelectorAll('[data-testid="note-item"]').length === 1);
+
+  // A second note at a clicked chart point, from the point's menu.
+  await clickChart(page, 'Error % by service', 0.4);
+  await page.click('[data-testid="note-here"]');
+  const clicked = Date.parse(await page.locator('[data-testid="note-time"]').inputValue());
+  const range = await timeRange(page);
+  assert.ok(clicked > range.from && clicked < range.to, `the note time is the clicked instant: ${clicked} ${JSON.stringify(range)}`);
+  await page.fill('[data-testid="note-text"]', 'error rate climbing');
+  await page.press('[data-testid="note-text"]', 'Enter');
+  await waitFor(page, 'two notes listed', () => document.querySelectorAll('[data-testid="note-item"]').length === 2);
+
+  // Bad input is refused in words and loses nothing.
+  await page.click('[data-testid="add-note"]');
+  await page.fill('[data-testid="note-time"]', 'yesterday-ish');
+  await page.fill('[data-testid="note-text"]', 'kept');
+  await page.click('[data-testid="note-save"]');
+  await waitFor(page, 'the time error', () => (document.querySelector('[data-testid="note-error"]')?.innerText || '').includes('could not be read'));
+  assert.equal(await page.locator('[data-testid="note-text"]').inputValue(), 'kept');
+
+  await page.click('[data-testid="share"]');
+  const link = await page.locator('[data-testid="share-link"]').inputValue();
+  const fragment = link.slice(link.indexOf('#'));
+  console.log(`# share link of the Shop overview with two notes: ${link.length} characters (fragment ${fragment.length})`);
+  assert.match(fragment, /^#d=1\./);
+
+  const fresh = await env.newPage();
+  await fresh.goto(link);
+  await waitSettled(fresh, 8);
+  const tr = await timeRange(fresh);
+  assert.equal(tr.live, 'false', 'the shared window is frozen');
+  const markers = await fresh.evaluate(() =>
+    [...document.querySelectorAll('[data-testid="panel"][data-kind="timeseries"]')].map((p) =>
+      [...p.querySelectorAll('[data-testid="note-marker"]')].map((m) => ({
+        at: Number(m.getAttribute('data-at-ms')),
+        title: m.getAttribute('title'),
+        visible: m.getClientRects().length > 0,
+        children: m.children.length,
+      })),
+    ),
+  );
+  assert.equal(markers.length, 4, 'four charts');
+  for (const onChart of markers) {
+    assert.equal(onChart.length, 2, `both notes on every chart: ${JSON.stringify(markers)}`);
+    assert.ok(onChart.every((m) => m.visible && m.children === 0 && m.at >= tr.from && m.at <= tr.to));
+  }
+  assert.ok(markers[0].some((m) => m.title.includes('rolled back 4.2.1 <b>bold?</b> (ana)')), 'the text is shown as text');
+  assert.ok(markers[0].some((m) => Math.abs(m.at - clicked) < 1000));
+  assert.equal(await fresh.locator('[data-testid="note-item"]').count(), 2);
+  assert.equal(await fresh.locator('.nk-notes b').count(), 0, 'no markup from note text');
+});
+
+test('a snapshot exported here opens in a fresh browser with no backend, from its stored frames', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
+  const file = path.join(os.tmpdir(), `napkin-snapshot-${process.pid}.json`);
+  await download.saveAs(file);
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(snap.format, 'napkin-snapshot');
+  assert.equal(snap.schema, 1);
+  assert.equal(snap.dashboard.time.kind, 'absolute', 'the snapshot is frozen at its window');
+  assert.equal(snap.data.length, 8, 'every metric panel has its frames');
+  // Mark the stored data so the test can tell stored frames from freshly computed ones.
+  const rate = snap.data.find((d) => d.panel === 'rate');
+  for (const s of rate.frames[0].series) s.values = s.values.map((v) => (v === null ? null : 4242));
+  fs.writeFileSync(file, JSON.stringify(snap));
+
+  const fresh = await env.newPage();
+  // No backend at all: only the app's own files load; datasources.json is refused too.
+  const requests = [];
+  await fresh.context().route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (!url.startsWith(env.url) || url.includes('datasources.json')) return route.abort();
+    return route.continue();
+  });
+  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  await fresh.setInputFiles('#nk-trace-file', file);
+  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  const s = await waitSettled(fresh, 8);
+  const tile = s.panels.find((p) => p.title === 'Request rate');
+  assert.equal(tile.kpi.value, '4242', `the stored frames are shown: ${JSON.stringify(tile)}`);
+  assert.ok(s.panels.filter((p) => p.kind === 'timeseries').every((p) => p.state === 'ok'), JSON.stringify(s.panels));
+  const tr = await timeRange(fresh);
+  assert.equal(tr.live, 'false');
+  assert.deepEqual([tr.from, tr.to], [snap.dashboard.time.spec.from_ms, snap.dashboard.time.spec.to_ms]);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(env.url)), [], 'nothing was asked of any other host');
+  assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
+});
