@@ -168,3 +168,17 @@ pub async fn read_file(file: &web_sys::File, progress: impl Fn(f64, f64)) -> Res
 pub fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0)
 }
+
+/// A `performance.mark` (for the B5 benchmark and profiles: `napkin:trace:*`).
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// A `performance.measure` between two marks.
+pub fn measure(name: &str, start: &str, end: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.measure_with_start_mark_and_end_mark(name, start, end);
+    }
+}

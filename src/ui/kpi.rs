@@ -13,6 +13,12 @@ pub fn KpiTile(panel_id: String, spec: KpiSpec) -> impl IntoView {
     let view_of = Memo::new(move |_| state.kpi_views.with(|m| m.get(&panel_id).cloned()));
     let status = move || view_of.with(|v| v.as_ref().map(|v| v.status.as_str()).unwrap_or("unknown"));
     let show_spark = spec.sparkline;
+    // "Open logs" for the tile: its query's service and the dashboard's time window.
+    let logs_service = crate::core::trace::query_service(&spec.query);
+    let logs_context = Signal::derive(move || {
+        let r = state.range.get();
+        crate::core::trace::LinkContext { service: logs_service.clone(), start_ms: Some(r.from_ms()), end_ms: Some(r.to_ms()), ..Default::default() }
+    });
     let drill_kind = super::drill::drill_kind(&spec.drill);
     let drill = {
         let id = tile_id.clone();
@@ -61,6 +67,7 @@ pub fn KpiTile(panel_id: String, spec: KpiSpec) -> impl IntoView {
             // Keyboard users reach the drill-down through this button (a click anywhere on
             // the tile does the same; the button's own click is left to it).
             <button class="nk-kpi-drill-button" data-testid="kpi-drill" on:click=move |_| drill()>"Drill down ›"</button>
+            <div class="nk-kpi-logs"><crate::ui::trace::OpenLogs context=logs_context tile=true/></div>
             <p class="nk-kpi-note">{move || view_of.with(|v| v.as_ref().and_then(|v| v.note.clone()).unwrap_or_default())}</p>
         </div>
     }

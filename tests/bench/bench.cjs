@@ -441,6 +441,126 @@ async function b7() {
   };
 }
 
+// ------------------------------------------------------------------------------ B5
+// Traces of 10k/50k/100k spans (tests/e2e/lib/trace-fixtures.cjs, OTLP-JSON) opened through
+// a waterfall panel's file input in the real app. parse+index: the app's own
+// performance.measure "napkin:trace:parse+index" (decode + tree + critical path); first
+// paint: from the input's change event to the first animation frame with span rows, and from
+// the end of indexing to that frame; scroll: 60 steps of 20 rows, each timed from setting
+// scrollTop to the updated rows laid out (script + style + layout, forced synchronously),
+// p95; collapse all / expand all: click to the new rows laid out; DOM rows: span-row
+// elements; longest task: the longtask observer over the whole open.
+
+const B5_SIZES = SMOKE ? [10_000] : [10_000, 50_000, 100_000];
+
+async function b5Once(file, n) {
+  const page = await newPage();
+  await page.addInitScript(() => {
+    window.__b5 = { longest: 0, change: 0 };
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) window.__b5.longest = Math.max(window.__b5.longest, e.duration); }).observe({ type: 'longtask', buffered: true });
+    document.addEventListener('change', () => { window.__b5.change = performance.now(); }, true);
+    // The first frame with span rows: a mutation observer notices them, the next animation
+    // frame is when they are painted.
+    new MutationObserver((_, obs) => {
+      if (!window.__b5.rowsAt && document.querySelector('[data-testid="span-row"]')) {
+        window.__b5.rowsAt = performance.now();
+        requestAnimationFrame(() => { window.__b5.paintAt = performance.now(); });
+        obs.disconnect();
+      }
+    }).observe(document, { subtree: true, childList: true });
+  });
+  const dash = { version: 1, title: 'bench B5', panels: [{ id: 'w', title: 'Trace', datasource: 'demo', kind: 'waterfall', spec: {} }],
+    layout: [{ panel: 'w', x: 0, y: 0, w: 12, h: 24 }] };
+  await page.goto(`${server.url}?bench#json=${encodeURIComponent(JSON.stringify(dash))}`);
+  await page.waitForSelector('[data-testid="trace-panel-file-input"]', { state: 'attached' });
+  await page.evaluate(() => { window.__b5.longest = 0; });
+  await page.setInputFiles('[data-testid="trace-panel-file-input"]', file);
+  await page.waitForFunction((n) => document.querySelector('[data-testid="trace-summary"]')?.dataset.spanCount === String(n) && window.__b5.paintAt, n, { timeout: 120000, polling: 50 });
+  const open = await page.evaluate(() => {
+    const m = performance.getEntriesByName('napkin:trace:parse+index').pop();
+    const indexed = performance.getEntriesByName('napkin:trace:indexed').pop();
+    return {
+      parse_index: m ? m.duration : null,
+      first_paint_from_input: window.__b5.paintAt - window.__b5.change,
+      first_paint_after_index: indexed ? window.__b5.paintAt - indexed.startTime : null,
+      longest_task: window.__b5.longest,
+      dom_rows: document.querySelectorAll('[data-testid="span-row"]').length,
+      visible_rows: Number(document.querySelector('[data-testid="waterfall"]').dataset.visibleRows),
+    };
+  });
+  // Scroll: each step's main-thread work until the new rows are laid out.
+  const scroll = await page.evaluate(async () => {
+    const el = document.querySelector('[data-testid="waterfall-rows"]');
+    const yieldTask = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+    const frame = () => new Promise((r) => requestAnimationFrame(() => r()));
+    const times = [];
+    let maxRows = 0;
+    for (let i = 1; i <= 60; i++) {
+      await frame();
+      const y = i * 20 * 24;
+      const t0 = performance.now();
+      el.scrollTop = y;
+      el.dispatchEvent(new Event('scroll'));
+      for (let k = 0; k < 50; k++) {
+        const rows = el.querySelectorAll('[data-testid="span-row"]');
+        if ([...rows].some((r) => { const t = parseFloat(r.style.top); return t <= el.scrollTop && t + 24 > el.scrollTop; })) break;
+        await yieldTask();
+      }
+      void el.querySelector('[data-testid="span-row"]')?.getBoundingClientRect().top; // style + layout now
+      times.push(performance.now() - t0);
+      maxRows = Math.max(maxRows, el.querySelectorAll('[data-testid="span-row"]').length);
+    }
+    times.sort((a, b) => a - b);
+    return { p95: times[Math.floor(0.95 * (times.length - 1))], median: times[Math.floor(times.length / 2)], max_dom_rows: maxRows };
+  });
+  // Collapse all, then expand all: click → rows updated and laid out.
+  const toggle = (testid, done) => page.evaluate(async ([testid, done]) => {
+    const yieldTask = () => new Promise((r) => { const c = new MessageChannel(); c.port1.onmessage = () => r(); c.port2.postMessage(0); });
+    const visible = () => Number(document.querySelector('[data-testid="waterfall"]')?.dataset.visibleRows);
+    await new Promise((r) => requestAnimationFrame(() => r()));
+    const t0 = performance.now();
+    document.querySelector(`[data-testid="${testid}"]`).click();
+    for (let k = 0; k < 2000 && !(done === 'one' ? visible() === 1 : visible() > 1); k++) await yieldTask();
+    void document.querySelector('[data-testid="span-row"]')?.getBoundingClientRect().top;
+    return { ms: performance.now() - t0, dom_rows: document.querySelectorAll('[data-testid="span-row"]').length, visible: visible() };
+  }, [testid, done]);
+  const collapse = await toggle('trace-collapse-all', 'one');
+  const expand = await toggle('trace-expand-all', 'many');
+  if (collapse.visible !== 1 || expand.visible !== open.visible_rows) throw new Error(`B5 ${n}: collapse/expand did not finish (${collapse.visible}, ${expand.visible} of ${open.visible_rows})`);
+  if (page.errors.length) throw new Error(`B5 ${n}: page errors: ${page.errors.join('; ')}`);
+  await page.context().close();
+  return { ...open, scroll_p95: scroll.p95, scroll_median: scroll.median, scroll_dom_rows: scroll.max_dom_rows, collapse_all: collapse.ms, expand_all: expand.ms,
+    dom_rows_max: Math.max(open.dom_rows, scroll.max_dom_rows, collapse.dom_rows, expand.dom_rows) };
+}
+
+async function b5() {
+  const { syntheticOtlp } = require('../e2e/lib/trace-fixtures.cjs');
+  const runs = Math.min(RUNS, 3);
+  const sizes = {};
+  for (const n of B5_SIZES) {
+    const file = path.join(os.tmpdir(), `napkin-b5-${process.pid}-${n}.json`);
+    fs.writeFileSync(file, syntheticOtlp(n, { pad: false, t0Ms: 1767225600000 }));
+    const bytes = fs.statSync(file).size;
+    try {
+      await b5Once(file, n); // warm-up
+      const all = [];
+      for (let i = 0; i < runs; i++) all.push(await b5Once(file, n));
+      const pick = (k) => stats(all.map((r) => r[k]));
+      sizes[n] = { bytes, parse_index: pick('parse_index'), first_paint_from_input: pick('first_paint_from_input'), first_paint_after_index: pick('first_paint_after_index'),
+        scroll_p95: pick('scroll_p95'), collapse_all: pick('collapse_all'), expand_all: pick('expand_all'), longest_task: pick('longest_task'),
+        dom_rows_max: Math.max(...all.map((r) => r.dom_rows_max)), visible_rows: all[0].visible_rows };
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    const v = sizes[n];
+    console.log(`B5 ${n}: parse+index ${fmtStats(v.parse_index)}; first paint ${ms(v.first_paint_from_input.median)} ms from input, ${ms(v.first_paint_after_index.median)} ms after index; scroll p95 ${ms(v.scroll_p95.median)} ms; collapse ${ms(v.collapse_all.median)} / expand ${ms(v.expand_all.median)} ms; ${v.dom_rows_max} DOM rows; longest task ${ms(v.longest_task.median)} ms`);
+  }
+  const at = (n) => sizes[n] || sizes[B5_SIZES[B5_SIZES.length - 1]];
+  const pass = at(50000).parse_index.median <= 250 && at(50000).first_paint_after_index.median <= 300 && at(50000).scroll_p95.median <= 16.7
+    && at(50000).collapse_all.median <= 50 && at(50000).expand_all.median <= 50;
+  return { sizes, runs, pass };
+}
+
 // ------------------------------------------------------------------------------ B6
 
 const B6_ENDPOINTS = 4; // × 500 checks = 2,000 cells (core::health caps 500 checks per endpoint)
@@ -615,7 +735,7 @@ async function main() {
   await run('B2', b2);
   await run('B3', b3);
   await run('B4', b4, noProm);
-  await run('B5', null, exists('src/ui/waterfall.rs') || exists('src/ui/trace') ? 'n/a (needs #4 to land: trace UI in progress, scenario not written yet)' : 'n/a (needs #4)');
+  await run('B5', b5, exists('src/ui/trace') ? null : 'n/a (needs #4)');
   // B7 before B6: a saturated B6 page would keep burning CPU during the soak.
   await run('B7', b7, noProm);
   const b6both = async () => {
@@ -660,7 +780,14 @@ function table(r) {
     : row('B4', `24 panels × 3 series × ~2,000 points, real Prometheus (${S.B4.queries} queries): navigation → all painted; longest task`,
       `${fmtStats(S.B4.painted)}; longest task ${S.B4.traced_run.longest_ms ? ms(S.B4.traced_run.longest_ms) : '?'} ms (trace), ${S.B4.traced_run.over_50ms ?? '?'} tasks > 50 ms; longtask max median ${ms(S.B4.longest_longtask_ms.median)} ms`,
       '< 1 s; no task > 50 ms', S.B4.pass);
-  if (S.B5) row('B5', 'traces 10k/50k/100k spans', S.B5.na || 'error', '≤ 250/300/16.7/50 ms', null);
+  if (S.B5) {
+    if (bad('B5')) row('B5', 'traces 10k/50k/100k spans', bad('B5'), '≤ 250/300/16.7/50 ms at 50k', null);
+    else for (const [n, v] of Object.entries(S.B5.sizes)) {
+      row('B5', `${Number(n).toLocaleString('en')}-span OTLP file (${mb(v.bytes)}): parse+index; first paint after index (from input); scroll p95; collapse/expand all; DOM rows; longest task`,
+        `${fmtStats(v.parse_index)}; ${ms(v.first_paint_after_index.median)} (${ms(v.first_paint_from_input.median)}) ms; ${ms(v.scroll_p95.median)} ms; ${ms(v.collapse_all.median)}/${ms(v.expand_all.median)} ms; ${v.dom_rows_max}; ${ms(v.longest_task.median)} ms`,
+        n === '50000' ? '≤ 250; ≤ 300; ≤ 16.7; ≤ 50 ms' : '(info)', n === '50000' ? S.B5.pass : null);
+    }
+  }
   const b6small = (x) => (!x ? '' : x.error ? `; 200 cells: ${x.error}` : `; at 200 cells: script ${fmtStats(x.script_total)}, rendering ${ms(x.rendering_total.median)} ms`);
   if (S.B6 && S.B6.failed) row('B6', 'health grid 2,000 cells (4 endpoints × 500 checks), every status flips', `${S.B6.failed}${b6small(S.B6.small)}`, 'script ≤ 8 ms', false);
   else if (S.B6) bad('B6') ? row('B6', 'health grid 2,000 cells, all change', bad('B6'), 'script ≤ 8 ms', null)

@@ -26,6 +26,10 @@ before(async () => {
       { name: 'j3', kind: 'jaeger', url: `${fx.url}/j3`, timeout_ms: 5000 },
       { name: 'tempo', kind: 'tempo', url: `${fx.url}/tempo`, timeout_ms: 5000 },
       { name: 'zipkin', kind: 'zipkin', url: `${fx.url}/zipkin`, timeout_ms: 5000 },
+      // "Open logs" templates: one good (with a tile variant), one with a hostile scheme.
+      { name: 'logs', kind: 'link', label: 'Open logs', url: 'https://logs.example/search?trace={trace_id}&span={span_id}&service={service}&from={start}&to={end}',
+        tile_url: 'https://logs.example/tile?service={service}&from={start_ms}&to={end_ms}' },
+      { name: 'evil', kind: 'link', url: 'javascript:alert({trace_id})//' },
     ],
   });
 });
@@ -289,5 +293,63 @@ test('trace search on Jaeger v1, Zipkin and Tempo lists results and opens a wate
   const err = await waitFor(page, 'search error', () => document.querySelector('[data-testid="trace-search-error"]')?.textContent);
   assert.match(err, /service/);
   assert.ok(fx.requests.some((r) => r.startsWith('/tempo/api/search?q=')));
+  await page.context().close();
+});
+
+test('a stored old link with an explicit collapsed id list opens with those spans collapsed', T, async () => {
+  const link = fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'links', 'v1-waterfall-collapsed.txt'), 'utf8').trim();
+  const page = await env.newPage();
+  await page.goto(`${env.url}#${link}`);
+  const parent = 'b69b3db88ffa3212';
+  const child = '54456c991996a6c7'; // under `parent`, selected in the link
+  await waitFor(page, 'trace loaded', () => document.querySelector('[data-testid="trace-summary"]')?.dataset.spanCount === '175');
+  assert.equal(await waitFor(page, 'detail', () => document.querySelector('[data-testid="span-detail"]')?.dataset.spanId), child, 'the selection is kept');
+  const collapsedRows = Number(await page.getAttribute('[data-testid="waterfall"]', 'data-visible-rows'));
+  // Without folding of repeated siblings, find scrolls the parent's row into the painted
+  // window: it is collapsed.
+  await page.uncheck('[data-testid="trace-fold"]');
+  await waitFor(page, 'unfolded', (n) => Number(document.querySelector('[data-testid="waterfall"]')?.dataset.visibleRows) > n, collapsedRows);
+  await page.fill('[data-testid="trace-find"]', parent);
+  await page.press('[data-testid="trace-find"]', 'Enter');
+  await waitFor(page, 'collapsed parent', (id) => document.querySelector(`[data-testid="span-row"][data-span-id="${id}"]`)?.dataset.collapsed === 'true', parent);
+  await page.fill('[data-testid="trace-find"]', child);
+  await page.press('[data-testid="trace-find"]', 'Enter');
+  assert.equal(await page.getAttribute('[data-testid="trace-find-count"]', 'data-count'), '2', 'a Zipkin shared client/server pair');
+  assert.equal(await page.locator(`[data-testid="span-row"][data-span-id="${child}"]`).count(), 0, 'the collapsed parent hides its child');
+  await page.click('[data-testid="trace-expand-all"]');
+  await waitFor(page, 'more rows', (n) => Number(document.querySelector('[data-testid="waterfall"]')?.dataset.visibleRows) > n, collapsedRows + 1);
+  await page.press('[data-testid="trace-find"]', 'Enter');
+  await waitFor(page, 'child shown', (id) => !!document.querySelector(`[data-testid="span-row"][data-span-id="${id}"]`), child);
+  assert.deepEqual(uncaught(page), []);
+  await page.context().close();
+});
+
+test('Open logs: span detail and KPI tiles link through link datasources, only over http(s)', T, async () => {
+  const page = await env.newPage();
+  const tile = { id: 'k', title: 'Checkout rate', datasource: 'demo', kind: 'kpi',
+    spec: { query: { kind: 'metric', spec: { metric: 'http_requests_total', matchers: [{ label: 'service', value: 'check out&x=1' }], fn: 'rate' } } } };
+  await page.goto(jsonLink(env.url, board('logs', [tile])));
+  const tileHref = await waitFor(page, 'tile logs link', () => document.querySelector('[data-testid="open-logs"]')?.getAttribute('href'));
+  assert.match(tileHref, /^https:\/\/logs\.example\/tile\?service=check%20out%26x%3D1&from=\d+&to=\d+$/);
+  const [from, to] = tileHref.match(/from=(\d+)&to=(\d+)/).slice(1).map(Number);
+  assert.equal(to - from, 3600 * 1000, "the dashboard's window");
+  const tileOff = await page.textContent('[data-testid="open-logs-unavailable"][data-datasource="evil"]');
+  assert.match(tileOff, /http/);
+  // A span: the trace's own ids, service and window.
+  await page.goto(jsonLink(env.url, board('span logs', [waterfall('zipkin', { trace_id: IDS.zipkin, selected: IDS.zipkin })])));
+  await waitFor(page, 'span detail', () => !!document.querySelector('[data-testid="span-detail"] [data-testid="open-logs"]'));
+  const a = await page.evaluate(() => {
+    const el = document.querySelector('[data-testid="span-detail"] [data-testid="open-logs"]');
+    return { href: el.getAttribute('href'), rel: el.getAttribute('rel'), target: el.getAttribute('target'), text: el.textContent };
+  });
+  assert.equal(a.text, 'Open logs');
+  assert.equal(a.rel, 'noopener noreferrer');
+  assert.equal(a.target, '_blank');
+  assert.match(a.href, new RegExp(`^https://logs\\.example/search\\?trace=0{16}${IDS.zipkin}&span=${IDS.zipkin}&service=[\\w.%-]+&from=\\d{4}-\\d\\d-\\d\\dT[\\d%A.]+Z&to=`));
+  // Nothing but http(s) anchors, anywhere on the page.
+  const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href]')].map((x) => x.getAttribute('href')));
+  assert.ok(hrefs.every((h) => !/^\s*(javascript|data|vbscript):/i.test(h)), hrefs.join(' '));
+  assert.match(await page.textContent('[data-testid="span-detail"] [data-testid="open-logs-unavailable"]'), /http:\/\/ or https:\/\//);
+  assert.deepEqual(uncaught(page), []);
   await page.context().close();
 });

@@ -168,6 +168,7 @@ fn spec_is_file(def: &PanelDef) -> bool {
 /// for the session. Returns the trace id (hex) and a note for the user.
 pub fn register_file(name: &str, bytes: &[u8]) -> Result<(String, Option<String>), String> {
     let t0 = crate::io::traces::now_ms();
+    crate::io::traces::mark("napkin:trace:parse:start");
     let parsed = parse_detailed(bytes).map_err(|e| format!("\"{name}\" is not a trace file Napkin can read: {e}"))?;
     let total = parsed.traces.len();
     let Some(trace) = parsed.traces.into_iter().filter(|t| !t.spans.is_empty()).max_by_key(|t| t.spans.len()) else {
@@ -176,6 +177,8 @@ pub fn register_file(name: &str, bytes: &[u8]) -> Result<(String, Option<String>
     let hex = trace.trace_id.to_hex();
     let loaded = Loaded::new(trace, format!("{} file {name}", parsed.format.label()), parsed.warnings, 0.0);
     let parse_ms = crate::io::traces::now_ms() - t0;
+    crate::io::traces::mark("napkin:trace:indexed");
+    crate::io::traces::measure("napkin:trace:parse+index", "napkin:trace:parse:start", "napkin:trace:indexed");
     let loaded = Arc::new(Loaded { parse_ms, ..Arc::try_unwrap(loaded).unwrap_or_else(|_| unreachable!("fresh Arc")) });
     FILES.with(|f| f.borrow_mut().insert(hex.clone(), loaded));
     let note = (total > 1).then(|| format!("\"{name}\" holds {total} traces; showing the largest."));
