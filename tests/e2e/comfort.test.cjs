@@ -95,6 +95,16 @@ test('? opens the shortcut overlay listing the table, Esc closes it', T, async (
   await page.keyboard.press('Escape');
   await waitFor(page, 'the editor to close on Esc', () => !document.querySelector('[data-testid="editor-cancel"]'));
 
+  // `e` edits the panel holding focus (here through its move handle), titled in the editor.
+  await page.locator('[data-testid="panel"][data-title="Plain tile"] [data-testid="panel-move"]').focus();
+  await page.keyboard.press('e');
+  await waitFor(page, 'the editor for the focused panel', () => {
+    const inputs = [...document.querySelectorAll('input')];
+    return !!document.querySelector('[data-testid="editor-cancel"]') && inputs.some((i) => i.value === 'Plain tile');
+  });
+  await page.locator('[data-testid="editor-cancel"]').click();
+  await waitFor(page, 'the editor to close', () => !document.querySelector('[data-testid="editor-cancel"]'));
+
   // `g` then `h` opens the Recent list; `t` focuses the time picker.
   await page.keyboard.press('g');
   await page.keyboard.press('h');
