@@ -656,4 +656,46 @@ mod tests {
         let out = crate::core::link::decode_fragment(&crate::core::link::encode_share(&zoomed));
         assert_eq!(out.dashboard.unwrap(), zoomed);
     }
+
+    /// The dashboard of the stored link below: two levels down from the Shop overview, with
+    /// two notes and a tile whose drill target is a chosen dashboard.
+    fn fixture_dashboard() -> Dashboard {
+        let mut top = shop_overview();
+        top.time = TimeSpec::Absolute { from_ms: 1_763_880_000_000, to_ms: 1_763_883_600_000 };
+        top.as_of_ms = Some(1_763_883_600_000);
+        top.notes = vec![
+            Note { at_ms: 1_763_881_200_000, text: "checkout 5xx alert; rolling back 4.2.1".into(), author: Some("ana".into()) },
+            Note { at_ms: 1_763_882_400_000, text: "rollback done".into(), author: None },
+        ];
+        if let PanelDef::Kpi(k) = &mut top.panels[0].def {
+            k.drill = Some(DrillTarget::Dashboard("k-incident".into()));
+        }
+        let child = plan_child(&tile(&top, "errors"), &ctx(&top, Some(&demo_labels()))).unwrap();
+        zoom_level(&child, 1_763_881_200_000, 1_763_881_215_000)
+    }
+
+    /// Written once by the first Napkin with notes, trails and drill targets (link format 1
+    /// with the added keys NT, AM, TX, AU, TR, DR); it must keep opening. Never edit it.
+    #[test]
+    fn stored_link_with_notes_trail_and_drill_target_keeps_decoding() {
+        let path = format!("{}/tests/fixtures/links/v1-drill-notes.txt", env!("CARGO_MANIFEST_DIR"));
+        if std::env::var_os("NAPKIN_WRITE_LINK_FIXTURES").is_some() {
+            std::fs::write(&path, format!("{}\n", crate::core::link::encode_share(&fixture_dashboard()))).unwrap();
+        }
+        let link = std::fs::read_to_string(&path).unwrap();
+        let out = crate::core::link::decode_fragment(link.trim());
+        assert_eq!((out.error, out.warnings), (None, vec![]));
+        let d = out.dashboard.unwrap();
+        assert_eq!(d.title, "Error % breakdown · 07:00:00–07:00:15 UTC");
+        assert_eq!(d.time, TimeSpec::Absolute { from_ms: 1_763_881_200_000, to_ms: 1_763_881_215_000 });
+        let notes: Vec<(i64, &str, Option<&str>)> = d.notes.iter().map(|n| (n.at_ms, n.text.as_str(), n.author.as_deref())).collect();
+        assert_eq!(notes, vec![(1_763_881_200_000, "checkout 5xx alert; rolling back 4.2.1", Some("ana")), (1_763_882_400_000, "rollback done", None)]);
+        let trail: Vec<&str> = d.trail.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(trail, vec!["Shop overview", "Error % breakdown"]);
+        assert_eq!(d.trail[0].panels.len(), 8);
+        let PanelDef::Kpi(k) = &d.trail[0].panels[0].def else { panic!("the first panel is a KPI") };
+        assert_eq!(k.drill, Some(DrillTarget::Dashboard("k-incident".into())));
+        let kinds: Vec<&str> = d.panels.iter().map(|p| p.def.kind()).collect();
+        assert_eq!(kinds, vec!["timeseries", "timeseries", "timeseries", "timeseries", "trace_search", "health_grid"]);
+    }
 }
