@@ -39,7 +39,7 @@ pub fn ShareBox() -> impl IntoView {
             if len <= CHAT_SAFE_LEN {
                 format!("{len} characters: fits chat tools")
             } else {
-                format!("{len} characters: too long for some chat tools; remove panels or share fewer")
+                format!("{len} characters: too long for some chat tools; share the file from Export JSON (or Export snapshot) instead")
             }
         })
     };
