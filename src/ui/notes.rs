@@ -27,9 +27,10 @@ pub fn provide_note_draft() {
     provide_context(NoteDraft(RwSignal::new(None)));
 }
 
-/// The note form's state from context.
+/// The note form's state from context (a chart mounted on its own, as in component tests,
+/// gets a private one instead of a panic).
 pub fn use_note_draft() -> NoteDraft {
-    expect_context::<NoteDraft>()
+    use_context::<NoteDraft>().unwrap_or_else(|| NoteDraft(RwSignal::new(None)))
 }
 
 /// The notes of this dashboard and the "Add note" control.
