@@ -15,10 +15,15 @@ pub struct HelpOpen(pub RwSignal<bool>);
 
 /// Where the key press happened: typing in a field, or anywhere else.
 fn target_of(ev: &web_sys::KeyboardEvent) -> Target {
-    let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+    let Some(el) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
         return Target::Page;
     };
-    let editable = el.dyn_ref::<web_sys::HtmlElement>().is_some_and(|h| h.is_content_editable());
+    let editable = el
+        .dyn_ref::<web_sys::HtmlElement>()
+        .is_some_and(|h| h.is_content_editable());
     let kind = el.get_attribute("type");
     Target::of_element(&el.tag_name(), kind.as_deref(), editable)
 }
@@ -26,7 +31,11 @@ fn target_of(ev: &web_sys::KeyboardEvent) -> Target {
 /// The first element matching `selector`, if any.
 fn find(selector: &str) -> Option<web_sys::HtmlElement> {
     let doc = web_sys::window()?.document()?;
-    doc.query_selector(selector).ok().flatten()?.dyn_into::<web_sys::HtmlElement>().ok()
+    doc.query_selector(selector)
+        .ok()
+        .flatten()?
+        .dyn_into::<web_sys::HtmlElement>()
+        .ok()
 }
 
 /// Clicks the first element matching `selector`; false when there is none.
@@ -48,10 +57,18 @@ fn focus_soon(selector: &'static str) -> bool {
 
 /// Clicks the edit button of the panel that holds keyboard focus.
 fn edit_focused_panel() -> bool {
-    let active = web_sys::window().and_then(|w| w.document()).and_then(|d| d.active_element());
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
     let panel = active.and_then(|a| a.closest("[data-testid=\"panel\"]").ok().flatten());
-    let edit = panel.and_then(|p| p.query_selector("[data-testid=\"panel-edit\"]").ok().flatten());
-    edit.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()).map(|e| e.click()).is_some()
+    let edit = panel.and_then(|p| {
+        p.query_selector("[data-testid=\"panel-edit\"]")
+            .ok()
+            .flatten()
+    });
+    edit.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        .map(|e| e.click())
+        .is_some()
 }
 
 /// Listens for shortcuts on the window for the app's lifetime. `menu_open` is the phone
@@ -78,7 +95,9 @@ pub fn use_shortcuts(menu_open: RwSignal<bool>) -> HelpOpen {
             Outcome::Pending(prefix) => Some(prefix),
             _ => None,
         });
-        let Outcome::Fire(action) = outcome else { return };
+        let Outcome::Fire(action) = outcome else {
+            return;
+        };
         if action.handled_elsewhere() {
             return;
         }
@@ -135,10 +154,32 @@ pub fn use_shortcuts(menu_open: RwSignal<bool>) -> HelpOpen {
 pub fn ShortcutsHelp() -> impl IntoView {
     let HelpOpen(open) = expect_context::<HelpOpen>();
     let close = NodeRef::<leptos::html::Button>::new();
+    // Opening moves focus to the Close button; closing gives it back to where it was.
+    let before = StoredValue::new_local(None::<web_sys::HtmlElement>);
     Effect::new(move |_| {
         if let Some(button) = close.get() {
+            let active = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.active_element());
+            let active = active.and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+            if active
+                .as_ref()
+                .is_some_and(|a| a.closest(".nk-help").ok().flatten().is_none())
+            {
+                before.set_value(active);
+            }
             let _ = button.focus();
         }
+    });
+    Effect::new(move |was_open: Option<bool>| {
+        let is_open = open.get();
+        if !is_open && was_open == Some(true) {
+            if let Some(element) = before.get_value() {
+                let _ = element.focus();
+            }
+            before.set_value(None);
+        }
+        is_open
     });
     view! {
         <Show when=move || open.get()>

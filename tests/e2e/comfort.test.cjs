@@ -88,6 +88,12 @@ test('? opens the shortcut overlay listing the table, Esc closes it', T, async (
   await page.keyboard.press('Escape');
   await waitFor(page, 'the overlay to close on Esc', () => !document.querySelector('[data-testid="shortcuts-help"]'));
 
+  // The toolbar's ? button opens it too; focus moves into the overlay and comes back.
+  await page.locator('[data-testid="shortcuts-button"]').click();
+  await waitFor(page, 'focus inside the overlay', () => !!(document.activeElement && document.activeElement.closest('[data-testid="shortcuts-help"]')));
+  await page.keyboard.press('Escape');
+  await waitFor(page, 'focus back on the ? button', () => !document.querySelector('[data-testid="shortcuts-help"]') && document.activeElement.getAttribute('data-testid') === 'shortcuts-button');
+
   // `n` is the Add panel button; Esc closes the editor it opened.
   await page.keyboard.press('n');
   await waitFor(page, 'the panel editor opened by n', () => !!document.querySelector('[data-testid="editor-cancel"]'));
