@@ -131,6 +131,13 @@ pub fn ChartMenu(menu: RwSignal<Option<PointMenu>>) -> impl IntoView {
     let state = super::state::use_app();
     let note_draft = super::notes::use_note_draft();
     let close = move || menu.set(None);
+    // The menu takes the focus when it opens, so Escape and the arrow-free Tab order work.
+    let first = NodeRef::<leptos::html::Button>::new();
+    Effect::new(move |_| {
+        if let Some(b) = first.get() {
+            let _ = b.focus();
+        }
+    });
     view! {
         {move || menu.get().map(|m| {
             let (from, to) = bucket_window(m.t_ms, m.step_ms);
@@ -142,30 +149,30 @@ pub fn ChartMenu(menu: RwSignal<Option<PointMenu>>) -> impl IntoView {
             };
             let at = m.t_ms;
             view! {
-                <div class="nk-chart-menu" role="menu" data-testid="chart-menu" data-from-ms=from.to_string() data-to-ms=to.to_string()
+                <div class="nk-chart-menu" role="group" aria-label="This point" data-testid="chart-menu" data-from-ms=from.to_string() data-to-ms=to.to_string()
                     style=format!("left: {}px", m.x.max(0.0))
                     on:mousedown=|ev| ev.stop_propagation()
                     on:keydown=move |ev| if ev.key() == "Escape" { close() }>
                     <div class="nk-chart-menu-head">{window}</div>
-                    <button class="nk-chart-menu-item" role="menuitem" data-testid="drill-bucket"
+                    <button class="nk-chart-menu-item" data-testid="drill-bucket" node_ref=first
                         on:click=move |_| {
                             close();
                             let d = state.dashboard.with_untracked(|d| zoom_level(d, from, to));
                             open_level(state, d);
                         }>"Drill into this bucket"</button>
-                    <button class="nk-chart-menu-item" role="menuitem" data-testid="traces-window"
+                    <button class="nk-chart-menu-item" data-testid="traces-window"
                         on:click=move |_| {
                             close();
                             let ds = state.registry.with_untracked(|r| r.as_ref().map(|r| TemplateSources::from_registry(r).traces).unwrap_or_else(|| "demo".into()));
                             let d = state.dashboard.with_untracked(|d| traces_level(d, service.clone(), from, to, &ds));
                             open_level(state, d);
                         }>{traces_label}</button>
-                    <button class="nk-chart-menu-item" role="menuitem" data-testid="note-here"
+                    <button class="nk-chart-menu-item" data-testid="note-here"
                         on:click=move |_| {
                             close();
                             note_draft.open_at(at);
                         }>"Add note here"</button>
-                    <button class="nk-chart-menu-item" role="menuitem" on:click=move |_| close()>"Close"</button>
+                    <button class="nk-chart-menu-item" on:click=move |_| close()>"Close"</button>
                 </div>
             }
         })}

@@ -132,7 +132,7 @@ pub fn NoteMarkers(model: Memo<Option<ChartModel>>, width: RwSignal<f64>) -> imp
     view! {
         {move || markers.get().into_iter().map(|(i, at, line, x)| view! {
             <span class="nk-note-marker" data-testid="note-marker" data-at-ms=at.to_string() data-index=i.to_string()
-                title=line.clone() aria-label=format!("Note: {line}") style=format!("left: {x:.1}px")></span>
+                role="img" title=line.clone() aria-label=format!("Note: {line}") style=format!("left: {x:.1}px")></span>
         }).collect_view()}
     }
 }

@@ -265,3 +265,29 @@ test('a snapshot exported here opens in a fresh browser with no backend, from it
   assert.deepEqual(requests.filter((u) => !u.startsWith(env.url)), [], 'nothing was asked of any other host');
   assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
 });
+
+test('axe finds no serious violations with breadcrumbs, notes, note markers and a point menu open', T, async () => {
+  const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  await page.click('[data-testid="panel"][data-title="Request rate"] [data-testid="kpi-tile"]');
+  await waitLevel(page, 'Request rate · gateway', 2);
+  await waitSettled(page, 5);
+  await clickChart(page, 'Request rate', 0.5);
+  await page.click('[data-testid="note-here"]');
+  await page.fill('[data-testid="note-text"]', 'deploy 4.2.1 started');
+  await page.click('[data-testid="note-save"]');
+  await waitFor(page, 'a marker', () => document.querySelectorAll('[data-testid="note-marker"]').length >= 3);
+  await clickChart(page, 'Request rate by endpoint', 0.7);
+  await page.locator('[data-testid="chart-menu"]').waitFor();
+  await page.addScriptTag({ content: AXE_SOURCE });
+  const serious = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations
+      .filter((v) => ['serious', 'critical'].includes(v.impact))
+      .map((v) => `${v.id} [${v.impact}]: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('; ')}`);
+  });
+  assert.deepEqual(serious, []);
+});
