@@ -4,6 +4,12 @@
 //! Pure: the browser edge stores the JSON text this module writes (local storage) and
 //! passes the clock in. Decoding is tolerant: a damaged store yields an empty list and a
 //! warning, never a failure.
+//!
+//! Two tabs editing one dashboard never overwrite each other silently: every entry has a
+//! revision that grows with each change of its content, each tab remembers the revision
+//! its own state is based on, and [`decide_save`] refuses to write over a newer revision
+//! with different content (a conflict the user resolves: keep mine, take theirs, or keep
+//! both).
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +29,34 @@ pub struct RecentEntry {
     pub panel_count: usize,
     /// The share fragment (without `#`) of its latest state.
     pub fragment: String,
+    /// Grows by one with every saved change of `fragment` (0 in lists saved before
+    /// revisions existed).
+    #[serde(default)]
+    pub revision: u64,
+}
+
+/// What an autosave should do, given the stored entry and the tab's own state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveDecision {
+    /// The stored content is already this tab's: only refresh its place in the list; the
+    /// tab's base becomes this revision.
+    Unchanged { revision: u64 },
+    /// Write this tab's content as this new revision.
+    Write { revision: u64 },
+    /// Someone else (another tab) saved different content since this tab's base: writing
+    /// now would silently overwrite it. Nothing is written; the user chooses.
+    Conflict { theirs: RecentEntry },
+}
+
+/// The conflict rule. `base` is the revision this tab's state was last saved as or loaded
+/// from (`None` when the tab knows none); `fragment` is the tab's current content.
+pub fn decide_save(stored: Option<&RecentEntry>, base: Option<u64>, fragment: &str) -> SaveDecision {
+    match stored {
+        None => SaveDecision::Write { revision: base.unwrap_or(0) + 1 },
+        Some(e) if e.fragment == fragment => SaveDecision::Unchanged { revision: e.revision },
+        Some(e) if base.is_some_and(|b| b >= e.revision) => SaveDecision::Write { revision: e.revision + 1 },
+        Some(e) => SaveDecision::Conflict { theirs: e.clone() },
+    }
 }
 
 /// The whole list, newest first.
@@ -66,6 +100,11 @@ impl RecentList {
         Ok(())
     }
 
+    /// The stored entry of dashboard `key`, if any.
+    pub fn get(&self, key: &str) -> Option<&RecentEntry> {
+        self.entries.iter().find(|e| e.key == key)
+    }
+
     /// Forgets one dashboard.
     pub fn discard(&mut self, key: &str) {
         self.entries.retain(|e| e.key != key);
@@ -93,7 +132,7 @@ mod tests {
     use super::*;
 
     fn entry(key: &str, t: i64) -> RecentEntry {
-        RecentEntry { key: key.into(), title: format!("T {key}"), last_opened_ms: t, panel_count: 2, fragment: "d=1.x".into() }
+        RecentEntry { key: key.into(), title: format!("T {key}"), last_opened_ms: t, panel_count: 2, fragment: "d=1.x".into(), revision: 1 }
     }
 
     #[test]
@@ -139,6 +178,41 @@ mod tests {
         let mut e = entry("big", 1);
         e.fragment = "x".repeat(MAX_LINK_CHARS + 1);
         assert!(l.upsert(e).unwrap_err().to_string().contains("export it as a JSON file"));
+    }
+
+    #[test]
+    fn lists_without_revisions_still_open() {
+        let old = r#"{"entries":[{"key":"a","title":"Old","last_opened_ms":1,"panel_count":1,"fragment":"d=1.x"}]}"#;
+        let (list, warning) = RecentList::decode(Some(old));
+        assert!(warning.is_none());
+        assert_eq!(list.get("a").map(|e| e.revision), Some(0));
+    }
+
+    #[test]
+    fn a_new_dashboard_is_written_as_its_first_revision() {
+        assert_eq!(decide_save(None, None, "d=1.a"), SaveDecision::Write { revision: 1 });
+        assert_eq!(decide_save(None, Some(4), "d=1.a"), SaveDecision::Write { revision: 5 }, "discarded meanwhile: keeps counting");
+    }
+
+    #[test]
+    fn own_changes_bump_the_revision() {
+        let mut stored = entry("a", 1);
+        stored.revision = 3;
+        assert_eq!(decide_save(Some(&stored), Some(3), "d=1.mine"), SaveDecision::Write { revision: 4 });
+        assert_eq!(decide_save(Some(&stored), Some(3), "d=1.x"), SaveDecision::Unchanged { revision: 3 });
+    }
+
+    #[test]
+    fn a_newer_revision_from_elsewhere_is_never_overwritten() {
+        let mut theirs = entry("a", 1);
+        theirs.revision = 5;
+        theirs.fragment = "d=1.theirs".into();
+        assert_eq!(decide_save(Some(&theirs), Some(4), "d=1.mine"), SaveDecision::Conflict { theirs: theirs.clone() });
+        assert_eq!(decide_save(Some(&theirs), None, "d=1.mine"), SaveDecision::Conflict { theirs: theirs.clone() }, "no base: assume the worst");
+        // The same content is no conflict: the tab just adopts the newer revision.
+        assert_eq!(decide_save(Some(&theirs), Some(4), "d=1.theirs"), SaveDecision::Unchanged { revision: 5 });
+        // After "keep mine" the tab's base is their revision, so its write wins once.
+        assert_eq!(decide_save(Some(&theirs), Some(5), "d=1.mine"), SaveDecision::Write { revision: 6 });
     }
 
     #[test]

@@ -8,7 +8,7 @@
 
 use super::state::{use_app, AppState};
 use crate::core::dashboards::shop_overview;
-use crate::core::link::{decode_fragment, encode_share};
+use crate::core::link::decode_fragment;
 use crate::core::recent::{age, RecentEntry, RecentList};
 use crate::core::spec::decode_dashboard_str;
 use crate::core::templates::{build, fork, Template, TemplateSources};
@@ -25,26 +25,8 @@ fn read_recent() -> (RecentList, Option<String>) {
     RecentList::decode(storage::get(Store::Local, RECENT_KEY).as_deref())
 }
 
-/// Starts autosaving: every state of the dashboard is written to the Recent list.
-pub fn use_autosave(state: AppState) {
-    // A reload keeps the history entry, and with it the dashboard's identity.
-    let key = crate::io::url::state_key().unwrap_or_else(random_key);
-    crate::io::url::remember_key(&key);
-    state.doc_key.set(key);
-    Effect::new(move |_| {
-        let key = state.doc_key.get();
-        let entry = state.dashboard.with(|d| RecentEntry {
-            key,
-            title: d.title.clone(),
-            last_opened_ms: now_ms(),
-            panel_count: d.panels.len(),
-            fragment: encode_share(d),
-        });
-        let (mut list, _) = read_recent();
-        let result = list.upsert(entry).map_err(|e| e.to_string()).and_then(|_| storage::set(Store::Local, RECENT_KEY, &list.encode()));
-        state.save_problem.set(result.err());
-    });
-}
+/// Autosave lives in `autosave.rs` (revisions, conflicts between tabs).
+pub use super::autosave::use_autosave;
 
 /// Applies the saved theme preference (`light`, `dark`, or the system's).
 pub fn apply_saved_theme() {
@@ -171,7 +153,7 @@ pub fn LibraryMenu() -> impl IntoView {
                             {warning.map(|w| view! { <p class="nk-inline-error">{w}</p> })}
                             <ul class="nk-recent" data-testid="recent">
                                 {list.entries.into_iter().map(|e| {
-                                    let RecentEntry { key, title, last_opened_ms, panel_count, fragment } = e;
+                                    let RecentEntry { key, title, last_opened_ms, panel_count, fragment, .. } = e;
                                     let is_current = key == current;
                                     let (k1, k2) = (key.clone(), key.clone());
                                     view! {
@@ -207,6 +189,7 @@ pub fn LibraryMenu() -> impl IntoView {
                     })}
                 </div>
             </Show>
+            <super::autosave::SaveConflict/>
             <Show when=move || state.save_problem.with(Option::is_some)>
                 <span class="nk-inline-error" data-testid="save-problem">{move || state.save_problem.get().unwrap_or_default()}</span>
             </Show>

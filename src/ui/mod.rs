@@ -2,6 +2,7 @@
 //! every number, status, text and URL they show comes from a `core` function.
 
 mod app;
+mod autosave;
 pub mod banner;
 mod breadcrumbs;
 mod chart;
