@@ -291,3 +291,50 @@ test('axe finds no serious violations with breadcrumbs, notes, note markers and 
   });
   assert.deepEqual(serious, []);
 });
+
+test('a tile whose drill target is a chosen dashboard opens it with the parent window; phone viewport', T, async () => {
+  const context = await env.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(`pageerror: ${e.message}`));
+  const RATE = { kind: 'metric', spec: { metric: 'shop_http_requests_total', fn: 'rate', agg: 'sum' } };
+  const target = {
+    version: 1,
+    title: 'Chosen target',
+    time: { kind: 'relative', spec: { last_s: 300 } },
+    panels: [{ id: 'c', title: 'Chosen chart', datasource: 'demo', kind: 'timeseries', spec: { queries: [RATE] } }],
+  };
+  const from = Date.now() - 2 * 3600000;
+  const parent = {
+    version: 1,
+    title: 'Parent board',
+    time: { kind: 'absolute', spec: { from_ms: from, to_ms: from + 1800000 } },
+    panels: [
+      {
+        id: 'a',
+        title: 'Rate',
+        datasource: 'demo',
+        kind: 'kpi',
+        spec: { query: RATE, unit: 'req_per_sec', drill: { kind: 'dashboard', spec: 'json=' + encodeURIComponent(JSON.stringify(target)) } },
+      },
+    ],
+  };
+  await page.goto(`${env.url}#json=${encodeURIComponent(JSON.stringify(parent))}`);
+  await waitSettled(page, 1);
+  assert.equal(await page.getAttribute('[data-testid="kpi-tile"]', 'data-drill'), 'dashboard');
+  await page.tap('[data-testid="kpi-tile"] [data-testid="kpi-value"]');
+  await waitLevel(page, 'Chosen target', 2);
+  const s = await waitSettled(page, 1);
+  assert.deepEqual(s.panels.map((p) => p.title), ['Chosen chart']);
+  const tr = await timeRange(page);
+  assert.deepEqual([tr.from, tr.to], [from, from + 1800000], 'the chosen dashboard takes the parent window');
+  const crumb = page.locator('[data-testid="breadcrumb"]').first();
+  const box = await crumb.boundingBox();
+  assert.ok(box && box.width > 0 && box.x >= 0 && box.x + box.width <= 390, `the crumb fits the phone: ${JSON.stringify(box)}`);
+  await page.goBack();
+  await waitLevel(page, null, 0);
+  await waitSettled(page, 1);
+  assert.deepEqual((await snapshot(page)).panels.map((p) => p.title), ['Rate']);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
