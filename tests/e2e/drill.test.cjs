@@ -338,3 +338,33 @@ test('a tile whose drill target is a chosen dashboard opens it with the parent w
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('the Incident board template shared frozen with two notes: link length measured', T, async () => {
+  const page = await env.newPage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  await page.click('[data-testid="library"]');
+  await page.click('[data-testid="new-template-incident-board"]');
+  await waitFor(page, 'the Incident board', () => [...document.querySelectorAll('[data-testid="panel"]')].some((p) => p.getAttribute('data-kind') === 'health_grid'));
+  const board = await waitSettled(page, 4);
+  for (const [i, text] of ['checkout 5xx alert fired; rolling back 4.2.1', 'rollback done, error rate back under 1 %'].entries()) {
+    await page.click('[data-testid="add-note"]');
+    const range = await timeRange(page);
+    await page.fill('[data-testid="note-time"]', new Date(range.from + (range.to - range.from) * (0.3 + 0.3 * i)).toISOString());
+    await page.fill('[data-testid="note-text"]', text);
+    if (i === 0) await page.fill('[data-testid="note-author"]', 'ana');
+    await page.click('[data-testid="note-save"]');
+    await waitFor(page, `${i + 1} notes`, (n) => document.querySelectorAll('[data-testid="note-item"]').length === n, i + 1);
+  }
+  await page.click('[data-testid="share"]');
+  const link = await page.locator('[data-testid="share-link"]').inputValue();
+  const meter = await page.textContent('[data-testid="link-length"]');
+  const fragment = link.slice(link.indexOf('#'));
+  console.log(`# Incident board (${board.panels.length} panels), frozen, two notes: link ${link.length} characters, fragment ${fragment.length}; meter: "${meter}"`);
+  assert.ok(link.length < 2000, `fits chat tools: ${link.length}`);
+  assert.ok(meter.replace(/[^0-9]/g, ' ').split(/\s+/).includes(String(link.length)), meter);
+  const fresh = await env.newPage();
+  await fresh.goto(link);
+  await waitSettled(fresh, 4);
+  assert.equal(await fresh.locator('[data-testid="note-item"]').count(), 2);
+});
