@@ -423,21 +423,33 @@ async function b7() {
   const before = await memory(page);
   let queries0 = 0;
   page.on('request', (r) => { if (r.url().includes('/api/v1/query_range')) queries0++; });
+  // No request pile-up: the queries started but neither finished nor failed, sampled; and
+  // no errors: uncaught ones (newPage collects them), console errors, panels in error.
+  const inFlight = new Set();
+  let maxInFlight = 0;
+  const consoleErrors = [];
+  page.on('request', (r) => { if (r.url().includes('/api/v1/query_range')) { inFlight.add(r); maxInFlight = Math.max(maxInFlight, inFlight.size); } });
+  page.on('requestfinished', (r) => inFlight.delete(r));
+  page.on('requestfailed', (r) => inFlight.delete(r));
+  page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   const samples = [];
   const t0 = Date.now();
   while (Date.now() - t0 < SOAK_S * 1000) {
     await new Promise((ok) => setTimeout(ok, Math.max(1000, Math.min(15000, SOAK_S * 1000 - (Date.now() - t0)))));
     const m = await memory(page);
-    samples.push({ s: Math.round((Date.now() - t0) / 1000), js_used: m.js_used, wasm: m.wasm });
+    samples.push({ s: Math.round((Date.now() - t0) / 1000), js_used: m.js_used, wasm: m.wasm, in_flight: inFlight.size });
   }
   const after = samples.length ? { ...samples[samples.length - 1], total: samples[samples.length - 1].js_used + samples[samples.length - 1].wasm } : before;
   const states = await page.evaluate(() => [...document.querySelectorAll('[data-testid="panel"]')].map((p) => p.getAttribute('data-state')));
   await page.context().close();
   const growth = (after.total - before.total) / before.total;
+  const errors = [...page.errors, ...consoleErrors, ...states.filter((s) => s === 'error').map(() => 'a panel in error')];
   return {
     soak_s: SOAK_S, refresh_s: 5, refresh_queries: queries0, before, after, samples, growth_pct: 100 * growth,
     panels_ok_after: states.filter((s) => s === 'ok').length,
-    target_mb: 60, pass: before.total <= 60 * 2 ** 20 && after.total <= 60 * 2 ** 20 && growth < 0.1,
+    errors: errors.slice(0, 20), error_count: errors.length, max_in_flight: maxInFlight, in_flight_end: inFlight.size,
+    target_mb: 60,
+    pass: before.total <= 60 * 2 ** 20 && after.total <= 60 * 2 ** 20 && growth < 0.1 && errors.length === 0 && maxInFlight <= 24,
   };
 }
 
@@ -795,8 +807,8 @@ function table(r) {
       `${fmtStats(S.B6.script_total)} (largest ${ms(S.B6.script_max_update.median)} ms; rendering ${ms(S.B6.rendering_total.median)} ms)${b6small(S.B6.small)}`, 'script ≤ 8 ms', S.B6.pass);
   if (S.B7) bad('B7') ? row('B7', 'memory after B4 and soak', bad('B7'), '≤ 60 MB; growth < 10%', null)
     : row('B7', `JS heap + wasm memory after B4, then ${S.B7.soak_s} s of 5 s refresh (${S.B7.refresh_queries} queries)`,
-      `${mb(S.B7.before.js_used)} JS + ${mb(S.B7.before.wasm)} wasm = ${mb(S.B7.before.total)} → ${mb(S.B7.after.total)} (**${S.B7.growth_pct >= 0 ? '+' : ''}${S.B7.growth_pct.toFixed(1)}%**)`,
-      '≤ 60 MB; growth < 10%', S.B7.pass);
+      `${mb(S.B7.before.js_used)} JS + ${mb(S.B7.before.wasm)} wasm = ${mb(S.B7.before.total)} → ${mb(S.B7.after.total)} (**${S.B7.growth_pct >= 0 ? '+' : ''}${S.B7.growth_pct.toFixed(1)}%**); ${S.B7.error_count} errors; at most ${S.B7.max_in_flight} queries in flight`,
+      '≤ 60 MB; growth < 10%; 0 errors; ≤ 24 in flight', S.B7.pass);
   return [
     `Chromium ${r.chromium}, ${r.machine.nproc} × ${r.machine.model}, load average ${r.loadavg_start[0]} at start / ${r.loadavg_end[0]} at end, commit ${r.commit}${r.dirty_tree ? ' + uncommitted changes' : ''}; ${r.runs} runs each (median, min–max)`,
     '',
