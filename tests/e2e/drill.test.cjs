@@ -153,6 +153,15 @@ test('a crumb opens its level; "Traces in this window" searches the service over
   const tr = await timeRange(page);
   assert.deepEqual([tr.from, tr.to], [from, to]);
 
+  // A shared link to this level still shows its path.
+  await page.click('[data-testid="share"]');
+  const link = await page.locator('[data-testid="share-link"]').inputValue();
+  const fresh = await env.newPage();
+  await fresh.goto(link);
+  await waitSettled(fresh, 1);
+  assert.deepEqual(await crumbs(fresh), await crumbs(page));
+  await fresh.context().close();
+
   // The first crumb is a real link to its level; clicking it opens the top level.
   const href = await page.locator('[data-testid="breadcrumb"] a').first().getAttribute('href');
   assert.match(href, /^#d=1\./);
