@@ -93,6 +93,24 @@ for (const [theme, size] of [['light', 'desktop'], ['dark', 'phone']]) {
   });
 }
 
+for (const theme of ['light', 'dark']) {
+  test(`axe: a trace waterfall opened from the Incident board; / focuses its find box (${theme}, desktop)`, T, async () => {
+    const page = await openDemo(theme, 'desktop');
+    await page.locator('[data-testid="library"]').click();
+    await page.locator('[data-testid="new-template-incident-board"]').click();
+    await page.locator('[data-testid="trace-result"] button').first().click();
+    await page.locator('[data-testid="waterfall"]').first().waitFor();
+    await waitFor(page, 'span rows', () => document.querySelectorAll('.nk-span-row').length > 2);
+    await page.locator('[data-testid="overall-status"]').click();
+    await page.keyboard.press('/');
+    await waitFor(page, '/ to focus the trace find box', () => document.activeElement && document.activeElement.getAttribute('data-testid') === 'trace-find');
+    const violations = await seriousViolations(page);
+    assert.deepEqual(violations, [], JSON.stringify(violations, null, 1));
+    assert.deepEqual(uncaught(page), []);
+    await page.context().close();
+  });
+}
+
 test('axe: the shortcut overlay and a chart table pass too (light, desktop)', T, async () => {
   const page = await openDemo('light', 'desktop');
   await page.locator('[data-testid="chart-table-toggle"]').first().click();
