@@ -1,10 +1,15 @@
 //! Paints a `ChartModel` on a canvas with plotters, at the device pixel ratio, and draws
 //! the crosshair and drag box on a separate overlay canvas (the series are never redrawn
-//! on mouse move).
+//! on mouse move). Chart paints go through a per-frame queue ([`schedule`]) so that many
+//! charts becoming ready at once are painted over several frames, never in one long task.
 
 use crate::core::chart::{ChartModel, MARGINS};
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
 /// Colours of the current theme, read from CSS variables by the caller.
@@ -16,11 +21,19 @@ pub struct Theme {
 }
 
 /// Sizes the backing store to CSS size × devicePixelRatio and returns (css width, css
-/// height, ratio).
+/// height, ratio). Reads the size from layout (`getBoundingClientRect`), which forces a
+/// synchronous layout when the page changed: charts pass the size their ResizeObserver
+/// reported to [`fit_to_size`] instead.
 pub fn fit_to_css(canvas: &HtmlCanvasElement) -> (f64, f64, f64) {
-    let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
     let rect = canvas.get_bounding_client_rect();
-    let (w, h) = (rect.width().max(1.0), rect.height().max(1.0));
+    fit_to_size(canvas, rect.width(), rect.height())
+}
+
+/// Sizes the backing store to the given CSS size × devicePixelRatio, without reading
+/// layout, and returns (css width, css height, ratio).
+pub fn fit_to_size(canvas: &HtmlCanvasElement, css_width: f64, css_height: f64) -> (f64, f64, f64) {
+    let ratio = web_sys::window().map(|w| w.device_pixel_ratio()).unwrap_or(1.0).max(1.0);
+    let (w, h) = (css_width.max(1.0), css_height.max(1.0));
     let (bw, bh) = ((w * ratio).round() as u32, (h * ratio).round() as u32);
     if canvas.width() != bw {
         canvas.set_width(bw);
@@ -43,9 +56,16 @@ fn secs(model: &ChartModel, t: i64) -> f64 {
     (t - model.from_ms) as f64 / 1000.0
 }
 
-/// Paints the series, axes, grid and threshold lines.
+/// Paints the series, axes, grid and threshold lines at the canvas' laid-out size.
 pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Result<(), String> {
-    let (_, _, ratio) = fit_to_css(canvas);
+    let rect = canvas.get_bounding_client_rect();
+    draw_sized(canvas, model, theme, (rect.width(), rect.height()))
+}
+
+/// Paints the series, axes, grid and threshold lines at a known CSS size (from a
+/// ResizeObserver), so painting never forces a layout.
+pub fn draw_sized(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme, css_size: (f64, f64)) -> Result<(), String> {
+    let (_, _, ratio) = fit_to_size(canvas, css_size.0, css_size.1);
     let px = |v: f64| (v * ratio).round() as i32;
     let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
     let root = backend.into_drawing_area();
@@ -124,14 +144,14 @@ fn draw_segment<DB: DrawingBackend>(
 }
 
 /// Clears the overlay and draws a vertical crosshair at `x` and, while dragging, the
-/// selected band from `drag_from` to `x` (CSS pixels).
-pub fn draw_overlay(canvas: &HtmlCanvasElement, x: Option<f64>, drag_from: Option<f64>, color: &str) {
-    let (w, h, ratio) = fit_to_css(canvas);
+/// selected band from `drag_from` to `x` (CSS pixels), on an overlay of `css_size`.
+pub fn draw_overlay(canvas: &HtmlCanvasElement, css_size: (f64, f64), x: Option<f64>, drag_from: Option<f64>, color: &str) {
+    let (w, h, ratio) = fit_to_size(canvas, css_size.0, css_size.1);
     let Some(ctx) = canvas
         .get_context("2d")
         .ok()
         .flatten()
-        .and_then(|c| wasm_bindgen::JsCast::dyn_into::<CanvasRenderingContext2d>(c).ok())
+        .and_then(|c| c.dyn_into::<CanvasRenderingContext2d>().ok())
     else {
         return;
     };
@@ -151,4 +171,62 @@ pub fn draw_overlay(canvas: &HtmlCanvasElement, x: Option<f64>, drag_from: Optio
     ctx.move_to(x.round() + 0.5, MARGINS.top);
     ctx.line_to(x.round() + 0.5, bottom);
     ctx.stroke();
+}
+
+/// Time one animation frame may spend painting queued charts before the rest waits for
+/// the next frame (a frame is 16.7 ms; the browser needs the remainder).
+const FRAME_BUDGET_MS: f64 = 8.0;
+
+thread_local! {
+    /// Paint jobs by chart id, oldest first; a newer job for the same chart replaces its
+    /// queued one.
+    static QUEUE: RefCell<VecDeque<(u64, Box<dyn FnOnce()>)>> = const { RefCell::new(VecDeque::new()) };
+    static FRAME_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Queues a chart paint for the next animation frame. Each frame paints queued charts in
+/// order until [`FRAME_BUDGET_MS`] is spent (at least one per frame), then leaves the rest
+/// for the following frame; the first chart to become ready is the first painted.
+pub fn schedule(chart_id: u64, job: Box<dyn FnOnce()>) {
+    QUEUE.with(|q| {
+        let mut q = q.borrow_mut();
+        match q.iter_mut().find(|(id, _)| *id == chart_id) {
+            Some(slot) => slot.1 = job,
+            None => q.push_back((chart_id, job)),
+        }
+    });
+    request_frame();
+}
+
+/// Drops a chart's queued paint (its canvas is going away).
+pub fn unschedule(chart_id: u64) {
+    QUEUE.with(|q| q.borrow_mut().retain(|(id, _)| *id != chart_id));
+}
+
+fn request_frame() {
+    if FRAME_REQUESTED.with(|r| r.replace(true)) {
+        return;
+    }
+    let Some(window) = web_sys::window() else { return };
+    let callback = Closure::once_into_js(run_frame);
+    if window.request_animation_frame(callback.unchecked_ref()).is_err() {
+        FRAME_REQUESTED.with(|r| r.set(false));
+    }
+}
+
+fn run_frame() {
+    FRAME_REQUESTED.with(|r| r.set(false));
+    let now = || web_sys::window().and_then(|w| w.performance()).map(|p| p.now()).unwrap_or(0.0);
+    let start = now();
+    loop {
+        // Taken out of the queue before it runs: a job may schedule another paint.
+        let Some((_, job)) = QUEUE.with(|q| q.borrow_mut().pop_front()) else { return };
+        job();
+        if now() - start >= FRAME_BUDGET_MS {
+            break;
+        }
+    }
+    if QUEUE.with(|q| !q.borrow().is_empty()) {
+        request_frame();
+    }
 }

@@ -14,6 +14,37 @@ use leptos::html::Canvas;
 use leptos::prelude::*;
 use plotters::style::RGBColor;
 use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU64, Ordering};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// A distinct id per chart for the paint queue.
+fn next_chart_id() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Keeps `width` and `height` at the element's CSS content size through a ResizeObserver,
+/// disconnected when the chart goes away.
+fn observe_size(element: &web_sys::HtmlCanvasElement, width: RwSignal<f64>, height: RwSignal<f64>) {
+    let callback = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        let Some(rect) = js_sys::Reflect::get(&entries.get(0), &"contentRect".into()).ok() else { return };
+        let read = |k: &str| js_sys::Reflect::get(&rect, &k.into()).ok().and_then(|v| v.as_f64()).unwrap_or(0.0);
+        let (w, h) = (read("width"), read("height"));
+        if width.get_untracked() != w {
+            width.set(w);
+        }
+        if height.get_untracked() != h {
+            height.set(h);
+        }
+    });
+    let Ok(observer) = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()) else { return };
+    observer.observe(element);
+    let kept = StoredValue::new_local((observer, callback));
+    on_cleanup(move || {
+        let _ = kept.try_with_value(|(observer, _)| observer.disconnect());
+    });
+}
 
 fn theme() -> Theme {
     let window = web_sys::window();
@@ -45,19 +76,14 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
     let overlay = NodeRef::<Canvas>::new();
     let hidden = RwSignal::new(BTreeSet::<usize>::new());
     let width = RwSignal::new(0.0f64);
+    let height = RwSignal::new(0.0f64);
     let cursor = RwSignal::new(None::<f64>);
     let drag_from = RwSignal::new(None::<f64>);
     let menu = RwSignal::new(None::<super::drill::PointMenu>);
 
-    let measure = move || {
-        if let Some(c) = canvas.get_untracked() {
-            width.set(c.get_bounding_client_rect().width());
-        }
-    };
-    request_animation_frame(measure);
-    let resize = window_event_listener(leptos::ev::resize, move |_| measure());
-    on_cleanup(move || resize.remove());
-
+    // The canvas' CSS size comes from a ResizeObserver (delivered after layout), never
+    // from getBoundingClientRect while painting, which would force a layout per chart.
+    canvas.on_load(move |c| observe_size(&c, width, height));
     let unit = spec.unit;
     let thresholds = spec.thresholds;
     let queries = spec.queries.clone();
@@ -76,20 +102,31 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
         })
     });
 
-    // Painting is the effect's only job: it pushes the model out to the canvas.
+    // Painting is the effect's only job: it queues the model for the next free frame
+    // (`io::plot::schedule`), where it is painted at the observed size.
+    let chart_id = next_chart_id();
+    on_cleanup(move || plot::unschedule(chart_id));
     Effect::new(move |_| {
-        model.with(|m| {
-            if let (Some(m), Some(c)) = (m, canvas.get()) {
-                if let Err(e) = plot::draw(&c, m, &theme()) {
-                    web_sys::console::warn_1(&format!("Napkin could not draw a chart: {e}").into());
-                }
-            }
-        })
+        let size = (width.get(), height.get());
+        model.track();
+        let Some(c) = canvas.get() else { return };
+        plot::schedule(
+            chart_id,
+            Box::new(move || {
+                let _ = model.try_with_untracked(|m| {
+                    if let Some(m) = m {
+                        if let Err(e) = plot::draw_sized(&c, m, &theme(), size) {
+                            web_sys::console::warn_1(&format!("Napkin could not draw a chart: {e}").into());
+                        }
+                    }
+                });
+            }),
+        );
     });
     Effect::new(move |_| {
         let (x, from) = (cursor.get(), drag_from.get());
         if let Some(o) = overlay.get() {
-            plot::draw_overlay(&o, x, from, "rgba(128,128,128,0.9)");
+            plot::draw_overlay(&o, (width.get_untracked(), height.get_untracked()), x, from, "rgba(128,128,128,0.9)");
         }
     });
 
