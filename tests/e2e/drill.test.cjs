@@ -86,6 +86,10 @@ test('drill from a KPI tile two levels down, then back with browser history, eac
   await waitFor(page, 'the zoomed (absolute) window', () => document.querySelector('[data-testid="time-range"]').getAttribute('data-live') === 'false');
   const top = await timeRange(page);
   assert.ok(top.from > live.from && top.to < live.to, `zoomed inside the hour: ${JSON.stringify({ live, top })}`);
+  // A variable choice is part of the level's state too.
+  const VAR = '[data-testid="variable"][data-name="service"]';
+  await page.click(`${VAR} [data-value="billing"]`);
+  await waitFor(page, 'service = billing', (s) => document.querySelector(s).getAttribute('data-value') === 'billing', VAR);
 
   // Level 1: the tile's planned child, carrying the window.
   await page.click('[data-testid="panel"][data-title="Request rate"] [data-testid="kpi-tile"]');
@@ -97,6 +101,7 @@ test('drill from a KPI tile two levels down, then back with browser history, eac
   assert.deepEqual(level1.panels.map((p) => p.kind).slice(3), ['trace_search', 'health_grid']);
   assert.ok(Number(level1.panels[1].charts[0]) > 1, `one series per endpoint: ${JSON.stringify(level1.panels[1])}`);
   assert.deepEqual(await timeRange(page), top, 'the child keeps the parent window');
+  assert.equal(await page.getAttribute(VAR, 'data-value'), 'billing', 'the child keeps the parent variables');
 
   // Level 2: a chart point's bucket.
   await clickChart(page, 'Request rate by endpoint', 0.5);
@@ -121,13 +126,15 @@ test('drill from a KPI tile two levels down, then back with browser history, eac
   await waitLevel(page, null, 0);
   await waitSettled(page, 8);
   assert.deepEqual(await timeRange(page), top, 'level 0 window restored');
+  assert.equal(await page.getAttribute(VAR, 'data-value'), 'billing', 'level 0 variables restored');
   assert.ok((await snapshot(page)).panels.some((p) => p.title === 'Requests by service'));
-  // One more back undoes the drag zoom.
+  // Two more steps back undo the variable choice, then the drag zoom.
+  await page.goBack();
+  await waitFor(page, 'service = All', (s) => document.querySelector(s).getAttribute('data-value') === '$__all', VAR);
   await page.goBack();
   await waitFor(page, 'the live hour again', () => document.querySelector('[data-testid="time-range"]').getAttribute('data-live') === 'true');
   // Forward returns to the child level.
-  await page.goForward();
-  await page.goForward();
+  for (let i = 0; i < 3; i++) await page.goForward();
   await waitLevel(page, 'Request rate · gateway', 2);
   assert.deepEqual(page.errors.filter((e) => !e.startsWith('console.error')), []);
 });
