@@ -16,7 +16,8 @@
 //   html500     HTTP 500 with an HTML error page (with a <script> that must never run)
 //   truncated   200 application/json, the first half of a valid answer, then the end
 //   huge        200 application/json, 50 MB streamed in 64 KiB chunks with no
-//               Content-Length (the client must stop reading; `bytesSent('huge')` tells)
+//               Content-Length (the client must stop reading; `requests('huge')` tells)
+//   hugedecl    the same 50 MB, but announced by Content-Length (refused before reading)
 //   wrongtype   200 text/plain: the Prometheus text exposition format (/metrics), not JSON
 //   wrongshape  200 application/json that is JSON but not a Prometheus API answer
 //   redirect    302 to itself, forever (the browser gives up after 20)
@@ -29,7 +30,7 @@ const http = require('node:http');
 const HOLD_MS = 60000;
 const HUGE_BYTES = 50 * 1024 * 1024;
 const CHUNK = 64 * 1024;
-const MODES = ['ok', 'drip', 'hang', 'reset', 'html500', 'truncated', 'huge', 'wrongtype', 'wrongshape', 'redirect'];
+const MODES = ['ok', 'drip', 'hang', 'reset', 'html500', 'truncated', 'huge', 'hugedecl', 'wrongtype', 'wrongshape', 'redirect'];
 
 /** A Prometheus `query_range` answer with one series over the requested range. */
 function matrix(mode, query) {
@@ -153,14 +154,17 @@ function startBadBackend() {
           res.end(half);
         });
         return;
-      case 'huge': {
-        res.writeHead(200, { 'Content-Type': 'application/json', ...cors });
+      case 'huge':
+      case 'hugedecl': {
+        const length = mode === 'hugedecl' ? { 'Content-Length': HUGE_BYTES } : {};
+        res.writeHead(200, { 'Content-Type': 'application/json', ...length, ...cors });
         const head = Buffer.from('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"');
         const filler = Buffer.alloc(CHUNK, 'x');
         let written = 0;
         const pump = () => {
           while (!finished && written < HUGE_BYTES) {
             const chunk = written === 0 ? head : filler.subarray(0, Math.min(CHUNK, HUGE_BYTES - written));
+            // (The head is shorter than the cap, so `written` ends at exactly HUGE_BYTES.)
             written += chunk.length;
             count(sent, mode, chunk.length);
             record.bytes += chunk.length;
