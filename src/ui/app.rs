@@ -203,8 +203,11 @@ pub fn App() -> impl IntoView {
             </header>
             <super::shortcuts::ShortcutsHelp/>
             <super::breadcrumbs::Breadcrumbs/>
-            <DatasourceStatusLine/>
-            <VariablesBar/>
+            // A labelled region (laid out as if it were not there) so every line is in a landmark.
+            <section class="nk-context" aria-label="Datasources and variables">
+                <DatasourceStatusLine/>
+                <VariablesBar/>
+            </section>
             <Notices/>
             <Banner/>
             <super::notes::NotesBar/>
