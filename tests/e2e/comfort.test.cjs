@@ -75,7 +75,7 @@ async function waitStatuses(page) {
 const helpOpen = (page) => page.evaluate(() => !!document.querySelector('[data-testid="shortcuts-help"]'));
 const editorOpen = (page) => page.evaluate(() => !!document.querySelector('[data-testid="editor-cancel"]'));
 
-test('? opens the shortcut overlay listing the table, Esc closes it', T, async () => {
+test('? opens the shortcut overlay listing the table, Esc closes it; n, e, g h, t, r and s act', T, async () => {
   const page = await open(BOARD);
   await page.locator('[data-testid="overall-status"]').click();
   assert.equal(await helpOpen(page), false);
@@ -118,6 +118,17 @@ test('? opens the shortcut overlay listing the table, Esc closes it', T, async (
   await page.locator('[data-testid="overall-status"]').click();
   await page.keyboard.press('t');
   await waitFor(page, 'focus on the time picker', () => document.activeElement && document.activeElement.getAttribute('data-testid') === 'time-preset');
+
+  // `r` refreshes: the relative range moves to the current instant (auto-refresh is off).
+  const to = Number(await page.getAttribute('[data-testid="time-range"]', 'data-to'));
+  await waitFor(page, 'the clock to pass the range end', (t) => Date.now() > t + 20, to);
+  await page.locator('[data-testid="overall-status"]').click();
+  await page.keyboard.press('r');
+  await waitFor(page, 'r to move the range end', (t) => Number(document.querySelector('[data-testid="time-range"]').getAttribute('data-to')) > t, to);
+
+  // `s` shares.
+  await page.keyboard.press('s');
+  await waitFor(page, 's to make a share link', () => !!document.querySelector('[data-testid="share-link"]'));
   assert.deepEqual(uncaught(page), []);
   await page.context().close();
 });
