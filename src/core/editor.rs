@@ -5,7 +5,7 @@
 //! checking happens here. Pure: no IO.
 
 use crate::core::query::{Agg, MatchOp, Matcher, MetricQuery, PromqlQuery, Query, RangeFn};
-use crate::core::spec::{Direction, KpiSpec, Panel, PanelDef, Reduce, Thresholds, TimeseriesSpec, Unit};
+use crate::core::spec::{Direction, DrillTarget, KpiSpec, Panel, PanelDef, Reduce, Thresholds, TimeseriesSpec, Unit};
 
 /// How the query is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,7 @@ pub struct MatcherDraft {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelDraft {
     pub id: String,
+    /// Empty means "name it after its query" (`auto_title`).
     pub title: String,
     /// `kpi` or `timeseries`.
     pub kind: String,
@@ -56,6 +57,10 @@ pub struct PanelDraft {
     pub direction: String,
     pub warn: String,
     pub fail: String,
+    /// KPI settings the form does not show, kept as they were.
+    pub decimals: Option<u8>,
+    pub sparkline: bool,
+    pub drill: Option<DrillTarget>,
 }
 
 impl PanelDraft {
@@ -63,7 +68,7 @@ impl PanelDraft {
     pub fn new(id: String, datasource: String) -> Self {
         Self {
             id,
-            title: "New panel".into(),
+            title: String::new(),
             kind: "timeseries".into(),
             datasource,
             mode: QueryMode::Builder,
@@ -81,6 +86,9 @@ impl PanelDraft {
             direction: String::new(),
             warn: String::new(),
             fail: String::new(),
+            decimals: None,
+            sparkline: true,
+            drill: None,
         }
     }
 
@@ -92,6 +100,9 @@ impl PanelDraft {
             PanelDef::Kpi(k) => {
                 d.kind = "kpi".into();
                 d.reduce = k.reduce;
+                d.decimals = k.decimals;
+                d.sparkline = k.sparkline;
+                d.drill = k.drill.clone();
                 (Some(k.query.clone()), k.unit, k.thresholds)
             }
             PanelDef::Timeseries(t) => {
@@ -258,16 +269,50 @@ impl PanelDraft {
         Ok(Some(Thresholds { direction, warn, fail }))
     }
 
+    /// A title made from the query, for a panel left untitled: "rate of
+    /// shop_http_requests_total by service", "p99 of shop_http_request_duration_seconds".
+    pub fn auto_title(&self) -> Option<String> {
+        let title = match self.query().ok()? {
+            Query::Metric(m) => {
+                let what = match (m.quantile, m.range_fn) {
+                    (Some(q), _) => format!("p{} of ", format_quantile(q)),
+                    (None, Some(RangeFn::Rate)) => "rate of ".to_string(),
+                    (None, Some(RangeFn::Increase)) => "increase of ".to_string(),
+                    (None, None) => String::new(),
+                };
+                let filters: Vec<String> = m.matchers.iter().map(|x| format!("{}{}{}", x.label, x.op.as_str(), x.value)).collect();
+                let filters = if filters.is_empty() { String::new() } else { format!(" where {}", filters.join(", ")) };
+                let by = if m.by.is_empty() { String::new() } else { format!(" by {}", m.by.join(", ")) };
+                format!("{what}{}{filters}{by}", m.metric)
+            }
+            Query::Promql(p) => p.expr.chars().take(60).collect(),
+            _ => return None,
+        };
+        Some(title)
+    }
+
     /// The finished panel, or every problem that stops it.
     pub fn to_panel(&self) -> Result<Panel, Vec<String>> {
         let mut problems = Vec::new();
-        if self.title.trim().is_empty() {
+        let query = self.query().map_err(|p| problems.extend(p)).ok();
+        let title = match self.title.trim() {
+            "" => self.auto_title().unwrap_or_default(),
+            t => t.to_string(),
+        };
+        if title.is_empty() && problems.is_empty() {
             problems.push("Give the panel a title.".to_string());
         }
-        let query = self.query().map_err(|p| problems.extend(p)).ok();
         let thresholds = self.thresholds().map_err(|p| problems.extend(p)).ok().flatten();
         let def = match (self.kind.as_str(), query) {
-            ("kpi", Some(query)) => Some(PanelDef::Kpi(KpiSpec { query, unit: self.unit, reduce: self.reduce, thresholds, decimals: None, sparkline: true, drill: None })),
+            ("kpi", Some(query)) => Some(PanelDef::Kpi(KpiSpec {
+                query,
+                unit: self.unit,
+                reduce: self.reduce,
+                thresholds,
+                decimals: self.decimals,
+                sparkline: self.sparkline,
+                drill: self.drill.clone(),
+            })),
             ("timeseries", Some(query)) => {
                 let mut queries = vec![query];
                 queries.extend(self.extra_queries.iter().cloned());
@@ -280,9 +325,19 @@ impl PanelDraft {
             }
         };
         match def {
-            Some(def) if problems.is_empty() => Ok(Panel { id: self.id.clone(), title: self.title.trim().into(), datasource: self.datasource.clone(), def }),
+            Some(def) if problems.is_empty() => Ok(Panel { id: self.id.clone(), title, datasource: self.datasource.clone(), def }),
             _ => Err(problems),
         }
+    }
+}
+
+/// 0.99 → "99", 0.5 → "50", 0.999 → "99.9".
+fn format_quantile(q: f64) -> String {
+    let pct = (q * 1000.0).round() / 10.0;
+    if pct.fract() == 0.0 {
+        format!("{}", pct as i64)
+    } else {
+        format!("{pct}")
     }
 }
 
@@ -331,10 +386,10 @@ mod tests {
         let mut d = PanelDraft::new("p1".into(), "demo".into());
         d.title = " ".into();
         d.quantile = "99".into();
+        assert!(d.auto_title().is_none(), "no title can be made from a broken query");
         d.direction = "above".into();
         d.warn = "x".into();
         let problems = d.to_panel().unwrap_err();
-        assert!(problems.iter().any(|p| p.contains("title")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("metric")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("between 0 and 1")), "{problems:?}");
         assert!(problems.iter().any(|p| p.contains("must be a number")), "{problems:?}");
@@ -359,6 +414,38 @@ mod tests {
         assert_eq!(d.query().unwrap(), Query::Promql(PromqlQuery { expr: "up".into() }));
         let ratio = shop_overview().panels.into_iter().find(|p| p.id == "errors").unwrap();
         assert_eq!(PanelDraft::from_panel(&ratio).mode, QueryMode::Kept);
+    }
+
+    #[test]
+    fn an_untitled_panel_is_named_after_its_query() {
+        let mut d = PanelDraft::new("p1".into(), "demo".into());
+        d.metric = "shop_http_requests_total".into();
+        d.by = "service".into();
+        assert_eq!(d.to_panel().unwrap().title, "rate of shop_http_requests_total by service");
+        d.metric = "shop_http_request_duration_seconds".into();
+        d.quantile = "0.99".into();
+        d.by = String::new();
+        d.matchers = vec![MatcherDraft { label: "service".into(), op: "=".into(), value: "billing".into() }];
+        assert_eq!(d.to_panel().unwrap().title, "p99 of shop_http_request_duration_seconds where service=billing");
+        d.quantile = "0.999".into();
+        assert!(d.auto_title().unwrap().starts_with("p99.9 of"));
+        d.title = "  Mine ".into();
+        assert_eq!(d.to_panel().unwrap().title, "Mine", "a typed title wins");
+        d.title = String::new();
+        d.mode = QueryMode::Code;
+        d.promql = "up".into();
+        assert_eq!(d.to_panel().unwrap().title, "up");
+    }
+
+    #[test]
+    fn kpi_settings_the_form_does_not_show_are_kept() {
+        let mut panel = shop_overview().panels.into_iter().find(|p| p.id == "rate").unwrap();
+        if let PanelDef::Kpi(k) = &mut panel.def {
+            k.decimals = Some(2);
+            k.sparkline = false;
+            k.drill = Some(DrillTarget::Dashboard("d=1.abc".into()));
+        }
+        assert_eq!(PanelDraft::from_panel(&panel).to_panel().unwrap(), panel);
     }
 
     #[test]

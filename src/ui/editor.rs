@@ -11,6 +11,9 @@ use crate::core::undo::{undo_key, UndoKey};
 use crate::io::suggest::{suggest, Ask};
 use leptos::prelude::*;
 
+/// How long the draft must stay unchanged before the grid previews it.
+const PREVIEW_DELAY_MS: u64 = 300;
+
 const UNITS: [(Unit, &str); 6] = [
     (Unit::None, "none"),
     (Unit::Percent, "percent"),
@@ -23,17 +26,43 @@ const UNITS: [(Unit, &str); 6] = [
 #[component]
 pub fn PanelEditor() -> impl IntoView {
     let state = use_app();
-    view! {
-        <Show when=move || state.editing.with(Option::is_some)>
-            {move || state.editing.get_untracked().map(|draft| view! { <EditorForm draft=draft/> })}
-        </Show>
-    }
+    // A new form for each panel edited, so switching panels ends the previous preview.
+    let editing_id = Memo::new(move |_| state.editing.with(|e| e.as_ref().map(|d| d.id.clone())));
+    move || editing_id.get().and_then(|_| state.editing.get_untracked()).map(|draft| view! { <EditorForm draft=draft/> })
 }
 
 #[component]
 fn EditorForm(draft: PanelDraft) -> impl IntoView {
     let state = use_app();
+    let id = draft.id.clone();
+    // Live preview: the grid shows the draft (with its data) while it is valid; the panel as
+    // it was comes back unless the edit is applied.
+    let original = state.dashboard.with_untracked(|dash| dash.panels.iter().find(|p| p.id == id).cloned());
+    let applied = StoredValue::new(false);
     let d = RwSignal::new(draft);
+    let pending = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let Ok(panel) = d.with(PanelDraft::to_panel) else { return };
+        pending.update_value(|g| *g += 1);
+        let mine = pending.get_value();
+        // Settles typing for a moment before the preview runs the panel's query.
+        set_timeout(
+            move || {
+                if pending.try_get_value() == Some(mine) && applied.try_get_value() == Some(false) {
+                    state.preview_panel(panel);
+                }
+            },
+            std::time::Duration::from_millis(PREVIEW_DELAY_MS),
+        );
+    });
+    {
+        let (id, original) = (id.clone(), original.clone());
+        on_cleanup(move || {
+            if applied.try_get_value() != Some(true) {
+                state.end_preview(&id, original);
+            }
+        });
+    }
     let problems = RwSignal::new(Vec::<String>::new());
     let set = move |f: &dyn Fn(&mut PanelDraft)| d.update(|d| f(d));
     let text = move |get: fn(&PanelDraft) -> String| move || d.with(get);
@@ -66,6 +95,8 @@ fn EditorForm(draft: PanelDraft) -> impl IntoView {
     let apply = move |_| match d.with_untracked(PanelDraft::to_panel) {
         Ok(panel) => {
             problems.set(Vec::new());
+            applied.set_value(true);
+            state.end_preview(&id, original.clone());
             state.save_panel(panel);
             state.editing.set(None);
         }
@@ -81,6 +112,7 @@ fn EditorForm(draft: PanelDraft) -> impl IntoView {
             </header>
             <label class="nk-field">"Title"
                 <input class="nk-input" data-testid="editor-title" prop:value=text(|d| d.title.clone())
+                    placeholder=move || d.with(|d| d.auto_title().unwrap_or_else(|| "named after its query".into()))
                     on:input=move |ev| { let v = event_target_value(&ev); set(&|d| d.title = v.clone()) }/>
             </label>
             <div class="nk-field-row">

@@ -173,6 +173,7 @@ fn PanelFrame(panel: Panel, places: Memo<Vec<LayoutItem>>, preview: RwSignal<Opt
     view! {
         <section
             class=move || format!("nk-panel nk-panel-{}{}", kind, if fetch.with(PanelFetch::showing_old_data) { " nk-panel-old" } else { "" })
+            class:nk-panel-editing={ let id = panel.id.clone(); move || state.editing.with(|e| e.as_ref().is_some_and(|d| d.id == id)) }
             style=style
             node_ref=frame
             data-testid="panel"

@@ -151,6 +151,40 @@ impl AppState {
         self.edit(HistoryMode::Replace, move |d| d.layout = layout);
     }
 
+    /// Shows a panel being edited in the grid (live preview) without recording an edit or
+    /// writing the link; `end_preview` or `save_panel` follows.
+    pub fn preview_panel(&self, panel: crate::core::spec::Panel) {
+        if self.dashboard.with_untracked(|d| d.panels.iter().any(|p| *p == panel)) {
+            return;
+        }
+        self.next_history.set_value(None);
+        self.dashboard.update(move |d| match d.panels.iter_mut().find(|p| p.id == panel.id) {
+            Some(existing) => *existing = panel,
+            None => d.panels.push(panel),
+        });
+    }
+
+    /// Puts back the panel a preview replaced (`None`: the previewed panel was new).
+    pub fn end_preview(&self, id: &str, original: Option<crate::core::spec::Panel>) {
+        let current = self.dashboard.with_untracked(|d| d.panels.iter().find(|p| p.id == id).cloned());
+        if current == original {
+            return;
+        }
+        let id = id.to_string();
+        self.next_history.set_value(None);
+        self.dashboard.update(move |d| match original {
+            Some(o) => {
+                if let Some(existing) = d.panels.iter_mut().find(|p| p.id == id) {
+                    *existing = o;
+                }
+            }
+            None => {
+                d.panels.retain(|p| p.id != id);
+                d.layout.retain(|l| l.panel != id);
+            }
+        });
+    }
+
     /// Renames the dashboard; an empty title is ignored.
     pub fn set_title(&self, title: &str) {
         let title = title.trim().to_string();

@@ -92,30 +92,33 @@ test('compose a 4-panel dashboard from blank through the UI, then find it in Rec
   const panels = [
     { title: 'Request rate', kind: 'kpi', metric: 'shop_http_requests_total' },
     { title: 'p99 latency', kind: 'kpi', metric: 'shop_http_request_duration_seconds', quantile: '0.99' },
-    { title: 'Requests by service', metric: 'shop_http_requests_total', by: 'service' },
-    { title: 'p99 by service', metric: 'shop_http_request_duration_seconds', quantile: '0.99', by: 'service' },
+    // Left untitled: named after their queries.
+    { metric: 'shop_http_requests_total', by: 'service' },
+    { metric: 'shop_http_request_duration_seconds', quantile: '0.99', by: 'service' },
   ];
   for (const [i, p] of panels.entries()) {
     await click('[data-testid="add-panel"]');
     await page.waitForSelector('[data-testid="panel-editor"]');
     if (p.kind) await pick('editor-kind', p.kind);
-    await type('editor-title', p.title);
+    if (p.title) await type('editor-title', p.title);
     await type('editor-metric', p.metric);
     if (p.quantile) await pick('editor-quantile', p.quantile);
     if (p.by) await type('editor-by', p.by);
+    await waitFor(page, `panel ${i + 1} previewed live before Apply`, (n) => document.querySelectorAll('[data-testid="panel"]').length === n && !!document.querySelector('[data-testid="panel-editor"]'), i + 1);
     await click('[data-testid="editor-apply"]');
     await waitFor(page, `panel ${i + 1} added`, (n) => document.querySelectorAll('[data-testid="panel"]').length === n && !document.querySelector('[data-testid="panel-editor"]'), i + 1);
   }
   const total = steps.clicks + steps.typed + steps.picks;
   t.diagnostic(`compose from blank: ${total} steps (${steps.clicks} clicks, ${steps.typed} typed fields, ${steps.picks} picks from lists) for 4 panels and a title`);
   console.log(`[compose] 4-panel dashboard from blank: ${total} steps = ${steps.clicks} clicks + ${steps.typed} typed fields + ${steps.picks} list picks`);
+  assert.ok(total <= 25, `composing took ${total} steps`);
 
   const shot = await waitSettled(page, 4);
   assert.deepEqual(shot.panels.map((p) => [p.title, p.kind, p.state]), [
     ['Request rate', 'kpi', 'ok'],
     ['p99 latency', 'kpi', 'ok'],
-    ['Requests by service', 'timeseries', 'ok'],
-    ['p99 by service', 'timeseries', 'ok'],
+    ['rate of shop_http_requests_total by service', 'timeseries', 'ok'],
+    ['p99 of shop_http_request_duration_seconds by service', 'timeseries', 'ok'],
   ]);
   const where = await places(page);
   assert.equal(Object.keys(where).length, 4, 'every panel exposes its place');
@@ -172,6 +175,35 @@ test('undo and redo every edit, by button and by keyboard', T, async () => {
   await waitFor(page, 'the edit undone', () => !!document.querySelector('[data-testid="panel"][data-title="Right"]'));
   await page.click('[data-testid="undo"]');
   await waitFor(page, 'the rename undone', () => document.querySelector('.nk-title').innerText.trim() === 'Undo me');
+  assert.deepEqual(uncaught(page), []);
+});
+
+test('the side editor previews the panel live; closing it without Apply changes nothing', T, async () => {
+  const page = await env.newPage();
+  await page.goto(jsonLink(env.url, twoTiles('Preview board')));
+  await waitSettled(page, 2);
+  await page.locator('[data-testid="panel-edit"]').first().click();
+  await page.locator('[data-testid="editor-title"]').fill('Live title');
+  await page.locator('[data-testid="editor-kind"]').selectOption('timeseries');
+  await waitFor(page, 'the preview in the grid', () => {
+    const p = document.querySelector('[data-testid="panel"][data-panel-id="a"]');
+    return p && p.getAttribute('data-title') === 'Live title' && p.getAttribute('data-kind') === 'timeseries' && p.getAttribute('data-state') === 'ok';
+  });
+  assert.doesNotMatch(decodeURIComponent(page.url()), /Live title/, 'a preview is not written to the link');
+  await page.click('[data-testid="editor-cancel"]');
+  await waitFor(page, 'the panel as it was', () => {
+    const p = document.querySelector('[data-testid="panel"][data-panel-id="a"]');
+    return p && p.getAttribute('data-title') === 'Left' && p.getAttribute('data-kind') === 'kpi';
+  });
+  assert.equal(await page.isDisabled('[data-testid="undo"]'), true, 'a cancelled edit leaves nothing to undo');
+
+  // A new panel previews too, and disappears when the editor is closed.
+  await page.click('[data-testid="add-panel"]');
+  await page.locator('[data-testid="editor-metric"]').fill('shop_http_requests_total');
+  await page.locator('[data-testid="editor-metric"]').dispatchEvent('change');
+  await waitFor(page, 'the new panel previewed', () => document.querySelectorAll('[data-testid="panel"]').length === 3);
+  await page.click('[data-testid="editor-cancel"]');
+  await waitFor(page, 'the preview gone', () => document.querySelectorAll('[data-testid="panel"]').length === 2);
   assert.deepEqual(uncaught(page), []);
 });
 
