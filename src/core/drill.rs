@@ -61,10 +61,11 @@ pub struct DrillContext<'a> {
     pub parent: &'a Dashboard,
     /// The labels of the tile's series, or `None` when the datasource cannot tell.
     pub labels: Option<&'a [LabelStat]>,
-    /// Datasource for the related traces (a configured trace backend, else `demo`).
-    pub trace_datasource: &'a str,
-    /// Datasource for the related health checks (a configured health source, else `demo`).
-    pub health_datasource: &'a str,
+    /// Datasource for the related traces; `None` leaves the traces out (a tile on a real
+    /// backend with no trace backend configured must not show the demo's traces).
+    pub trace_datasource: Option<&'a str>,
+    /// Datasource for the related health checks; `None` leaves the health grid out.
+    pub health_datasource: Option<&'a str>,
 }
 
 /// The labels to break `query` down by, by the rule in the module documentation.
@@ -149,7 +150,8 @@ pub fn service_of(query: &Query, vars: &[Variable]) -> Option<String> {
 }
 
 /// Plans the child dashboard of a KPI tile: the tile's query as a chart, then one chart per
-/// breakdown label, the related traces and the health of the service (or of all services).
+/// breakdown label, the related traces and the health of the service (or of all services)
+/// when the context names datasources for them.
 pub fn plan_child(tile: &Panel, ctx: &DrillContext) -> Option<Dashboard> {
     let PanelDef::Kpi(kpi) = &tile.def else { return None };
     let vars = &ctx.parent.variables;
@@ -191,42 +193,28 @@ pub fn plan_child(tile: &Panel, ctx: &DrillContext) -> Option<Dashboard> {
         }
         panels.push(chart(id, format!("{} by {label}", tile.title), query));
     }
-    panels.push(Panel {
-        id: "traces".into(),
-        title: match &service {
-            Some(s) => format!("Traces of {s}"),
-            None => "Traces".into(),
-        },
-        datasource: ctx.trace_datasource.to_string(),
-        def: PanelDef::TraceSearch(TraceSearchSpec {
-            service: service.clone(),
-            limit: Some(20),
-            ..Default::default()
-        }),
-    });
-    layout.push(LayoutItem {
-        panel: "traces".into(),
-        x: 0,
-        y,
-        w: 8,
-        h: 5,
-    });
-    panels.push(Panel {
-        id: "health".into(),
-        title: "Health".into(),
-        datasource: ctx.health_datasource.to_string(),
-        def: PanelDef::HealthGrid(HealthGridSpec {
-            services: service.iter().cloned().collect(),
-            ..Default::default()
-        }),
-    });
-    layout.push(LayoutItem {
-        panel: "health".into(),
-        x: 8,
-        y,
-        w: 4,
-        h: 5,
-    });
+    let both = ctx.trace_datasource.is_some() && ctx.health_datasource.is_some();
+    if let Some(ds) = ctx.trace_datasource {
+        panels.push(Panel {
+            id: "traces".into(),
+            title: match &service {
+                Some(s) => format!("Traces of {s}"),
+                None => "Traces".into(),
+            },
+            datasource: ds.to_string(),
+            def: PanelDef::TraceSearch(TraceSearchSpec { service: service.clone(), limit: Some(20), ..Default::default() }),
+        });
+        layout.push(LayoutItem { panel: "traces".into(), x: 0, y, w: if both { 8 } else { 12 }, h: 5 });
+    }
+    if let Some(ds) = ctx.health_datasource {
+        panels.push(Panel {
+            id: "health".into(),
+            title: "Health".into(),
+            datasource: ds.to_string(),
+            def: PanelDef::HealthGrid(HealthGridSpec { services: service.iter().cloned().collect(), ..Default::default() }),
+        });
+        layout.push(LayoutItem { panel: "health".into(), x: if both { 8 } else { 0 }, y, w: if both { 4 } else { 12 }, h: 5 });
+    }
     let title = match &service {
         Some(s) => format!("{} · {s}", tile.title),
         None => format!("{} breakdown", tile.title),
@@ -429,8 +417,8 @@ mod tests {
         DrillContext {
             parent,
             labels,
-            trace_datasource: "demo",
-            health_datasource: "demo",
+            trace_datasource: Some("demo"),
+            health_datasource: Some("demo"),
         }
     }
 
@@ -558,6 +546,12 @@ mod tests {
         let child = plan_child(&tile(&d, "errors"), &ctx(&d, None)).unwrap();
         assert_eq!(child.panels.len(), 3, "no label facts: the query, traces and health");
         assert_eq!(child.title, "Error % breakdown");
+        let bare = DrillContext { trace_datasource: None, health_datasource: None, ..ctx(&d, None) };
+        let child = plan_child(&tile(&d, "errors"), &bare).unwrap();
+        assert_eq!(child.panels.iter().map(|p| p.def.kind()).collect::<Vec<_>>(), vec!["timeseries"], "no trace or health source: neither panel");
+        let traces_only = DrillContext { trace_datasource: Some("jaeger"), health_datasource: None, ..ctx(&d, None) };
+        let child = plan_child(&tile(&d, "errors"), &traces_only).unwrap();
+        assert_eq!(child.layout.last().map(|l| l.w), Some(12));
     }
 
     #[test]

@@ -56,8 +56,14 @@ pub fn drill_from_tile(state: AppState, panel_id: &str) {
             leptos::task::spawn_local(async move {
                 let Some(registry) = state.registry.get_untracked() else { return };
                 let labels = label_stats(&registry, &tile.datasource, &query, range).await;
+                // Demo tiles get the demo's traces and health; a tile on a real backend only
+                // gets those of configured trace and health datasources.
                 let sources = TemplateSources::from_registry(&registry);
-                let ctx = DrillContext { parent: &parent, labels: labels.as_deref(), trace_datasource: &sources.traces, health_datasource: &sources.health };
+                let is_demo = |name: &str| registry.get(name).map(|d| d.kind == DatasourceKind::Demo).unwrap_or(true);
+                let on_demo = is_demo(&tile.datasource);
+                let traces = (on_demo || !is_demo(&sources.traces)).then_some(sources.traces.as_str());
+                let health = (on_demo || !is_demo(&sources.health)).then_some(sources.health.as_str());
+                let ctx = DrillContext { parent: &parent, labels: labels.as_deref(), trace_datasource: traces, health_datasource: health };
                 if let Some(child) = plan_child(&tile, &ctx) {
                     // The user may have moved on while the labels were asked for.
                     if state.dashboard.with_untracked(|d| *d == parent) {
@@ -143,6 +149,15 @@ pub fn ChartMenu(menu: RwSignal<Option<PointMenu>>) -> impl IntoView {
             let (from, to) = bucket_window(m.t_ms, m.step_ms);
             let window = crate::core::drill::window_label(from, to);
             let service = m.service.clone();
+            // A configured trace backend; the demo's traces only when the metrics are the
+            // demo's too (real metrics must not lead to simulated traces).
+            let traces_ds = state.registry.with_untracked(|r| {
+                r.as_ref().and_then(|r| {
+                    let t = TemplateSources::from_registry(r).traces;
+                    (t != crate::core::datasource::DEMO || r.metrics_datasource() == crate::core::datasource::DEMO).then_some(t)
+                })
+            });
+            let has_traces = traces_ds.is_some();
             let traces_label = match &service {
                 Some(s) => format!("Traces of {s} in this window"),
                 None => "Traces in this window".to_string(),
@@ -160,10 +175,10 @@ pub fn ChartMenu(menu: RwSignal<Option<PointMenu>>) -> impl IntoView {
                             let d = state.dashboard.with_untracked(|d| zoom_level(d, from, to));
                             open_level(state, d);
                         }>"Drill into this bucket"</button>
-                    <button class="nk-chart-menu-item" data-testid="traces-window"
+                    <button class="nk-chart-menu-item" data-testid="traces-window" hidden=!has_traces
                         on:click=move |_| {
                             close();
-                            let ds = state.registry.with_untracked(|r| r.as_ref().map(|r| TemplateSources::from_registry(r).traces).unwrap_or_else(|| "demo".into()));
+                            let Some(ds) = traces_ds.clone() else { return };
                             let d = state.dashboard.with_untracked(|d| traces_level(d, service.clone(), from, to, &ds));
                             open_level(state, d);
                         }>{traces_label}</button>
