@@ -113,6 +113,8 @@ pub fn use_shortcuts(menu_open: RwSignal<bool>) -> HelpOpen {
                 } else if state.editing.with_untracked(Option::is_some) {
                     state.editing.set(None);
                     true
+                } else if find("[data-testid=\"library-menu\"]").is_some() {
+                    click("[data-testid=\"library\"]")
                 } else if menu_open.get_untracked() {
                     menu_open.set(false);
                     true

@@ -115,6 +115,8 @@ test('? opens the shortcut overlay listing the table, Esc closes it; n, e, g h, 
   await page.keyboard.press('g');
   await page.keyboard.press('h');
   await waitFor(page, 'the Recent menu opened by g h', () => !!document.querySelector('[data-testid="library-menu"]'));
+  await page.keyboard.press('Escape');
+  await waitFor(page, 'Esc to close the Recent menu', () => !document.querySelector('[data-testid="library-menu"]'));
   await page.locator('[data-testid="overall-status"]').click();
   await page.keyboard.press('t');
   await waitFor(page, 'focus on the time picker', () => document.activeElement && document.activeElement.getAttribute('data-testid') === 'time-preset');
