@@ -1,5 +1,6 @@
 //! Robustness loops over every decoder that reads untrusted input: the link codec, the
-//! Prometheus response parser, the trace parsers and the health parsers. Inputs are
+//! Prometheus response parser, the trace parsers and the health parsers (plus the Recent
+//! list that local storage hands back, with the two-tabs conflict rule). Inputs are
 //! mutations of real seeds (stored links, upstream fixtures, realistic bodies) plus
 //! random bytes, from a seeded generator so any failure reproduces.
 //!
@@ -177,4 +178,35 @@ fn a_few_thousand_mutations_never_panic() {
 fn four_million_mutations_never_panic() {
     let n: usize = std::env::var("NAPKIN_FUZZ_INPUTS").ok().and_then(|v| v.parse().ok()).unwrap_or(4_000_000);
     run(n, std::env::var("NAPKIN_FUZZ_SEED").ok().and_then(|v| v.parse().ok()).unwrap_or(0x5EED_0002));
+}
+
+/// The Recent list in local storage may be damaged, or written by another version in
+/// another tab: decoding never panics, stays capped, explains a reset, and the conflict
+/// rule never lets a save go below or silently over a stored revision.
+#[test]
+fn damaged_recent_lists_never_panic_and_keep_the_conflict_rule() {
+    use napkin::core::recent::{decide_save, RecentList, SaveDecision, MAX_RECENT};
+    const SEED: &str = r#"{"entries":[{"key":"a1","title":"<b>Shop</b>","last_opened_ms":1732300000000,"panel_count":8,"fragment":"d=1.eJyrVkrLz1eyUlAqSk1RqgUAJ9gE8Q","revision":7},{"key":"b2","title":"Old","last_opened_ms":1,"panel_count":1,"fragment":"json=%7B%7D"}]}"#;
+    let mut rng = Rng(0x5EED_0003);
+    for _ in 0..20_000 {
+        let input = mutate(&mut rng, SEED.as_bytes());
+        let text = String::from_utf8_lossy(&input);
+        let (list, warning) = RecentList::decode(Some(&text));
+        assert!(list.entries.len() <= MAX_RECENT);
+        if let Some(w) = warning {
+            assert!(!w.trim().is_empty());
+        }
+        for stored in &list.entries {
+            let base = [None, Some(0), Some(stored.revision.saturating_sub(1)), Some(stored.revision)][rng.below(4)];
+            let mine = if rng.below(2) == 0 { stored.fragment.clone() } else { format!("{}x", stored.fragment) };
+            match decide_save(Some(stored), base, &mine) {
+                SaveDecision::Write { revision } => {
+                    assert!(revision > stored.revision, "a save never goes below the stored revision");
+                    assert!(base.is_some_and(|b| b >= stored.revision), "only a tab based on the stored revision overwrites it");
+                }
+                SaveDecision::Unchanged { revision } => assert_eq!((revision, mine.as_str()), (stored.revision, stored.fragment.as_str())),
+                SaveDecision::Conflict { theirs } => assert_ne!(theirs.fragment, mine),
+            }
+        }
+    }
 }
