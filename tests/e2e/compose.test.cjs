@@ -306,7 +306,7 @@ test('templates: Service RED overview for a chosen service and the Incident boar
   assert.deepEqual(uncaught(page), []);
 });
 
-test('fork an opened link into an editable copy; the original entry stays as it was', T, async () => {
+test('fork an opened link into an editable copy; the original entry stays as it was; discard all others', T, async () => {
   const page = await env.newPage();
   await page.goto(jsonLink(env.url, twoTiles('Shared board')));
   await waitSettled(page, 2);
@@ -318,6 +318,12 @@ test('fork an opened link into an editable copy; the original entry stays as it 
   await page.click('[data-testid="library"]');
   assert.equal(await page.locator('[data-testid="recent-item"][data-title="Shared board"]').getAttribute('data-panel-count'), '2');
   assert.equal(await page.locator('[data-testid="recent-item"][data-title="Shared board (fork)"]').getAttribute('data-panel-count'), '1');
+  // Discard all the others: only the open dashboard stays.
+  await page.click('[data-testid="discard-all"]');
+  await waitFor(page, 'only the open dashboard in Recent', () => {
+    const items = [...document.querySelectorAll('[data-testid="recent-item"]')];
+    return items.length === 1 && items[0].getAttribute('data-title') === 'Shared board (fork)';
+  });
 });
 
 test('export JSON and import it back: panels and layout survive the round trip', T, async () => {
