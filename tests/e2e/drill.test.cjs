@@ -239,6 +239,11 @@ test('share with notes; the link opens in a fresh browser with markers on every 
   assert.ok(markers[0].some((m) => Math.abs(m.at - clicked) < 1000));
   assert.equal(await fresh.locator('[data-testid="note-item"]').count(), 2);
   assert.equal(await fresh.locator('.nk-notes b').count(), 0, 'no markup from note text');
+
+  // Removing a note removes its markers.
+  await fresh.locator('[data-testid="note-item"]', { hasText: 'error rate climbing' }).locator('[data-testid="note-remove"]').click();
+  await waitFor(fresh, 'one marker per chart', () => document.querySelectorAll('[data-testid="note-marker"]').length === 4);
+  assert.ok((await fresh.locator('[data-testid="note-marker"]').first().getAttribute('title')).includes('rolled back'));
 });
 
 test('a snapshot exported here opens in a fresh browser with no backend, from its stored frames', T, async () => {
