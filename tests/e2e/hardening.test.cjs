@@ -180,6 +180,10 @@ test('a misbehaving backend: errors in words, healthy panels keep refreshing, no
   );
   const s = await snapshot(page);
   assert.ok(s.panels.every((p) => p.error === null), JSON.stringify(s.panels.filter((p) => p.error)));
+  // Nothing lingers: every request to the broken routes has ended (bounded wait).
+  const drained = Date.now() + TIMEOUT_MS + 10000;
+  while (BAD.some((m) => bad.open(m) > 0) && Date.now() < drained) await new Promise((r) => setTimeout(r, 250));
+  assert.deepEqual(BAD.filter((m) => bad.open(m) > 0), [], 'no request left open after recovery');
   assert.deepEqual(uncaught(page), []);
   assert.equal(await page.evaluate(() => window.__pwned), undefined, 'no script from an error page ran');
   assert.equal(await page.evaluate(() => window.__dialogs), 0);
