@@ -33,6 +33,13 @@ pub struct Loaded {
     pub warnings: Vec<String>,
     /// Milliseconds spent decoding and indexing (0 when unknown).
     pub parse_ms: f64,
+    /// Computed once: epoch µs of the first start and last end, distinct non-empty services,
+    /// failed spans, and the earliest root's name (the panel rebuilds on every collapse).
+    pub start_us: i64,
+    pub end_us: i64,
+    pub service_count: usize,
+    pub error_count: usize,
+    pub root: String,
 }
 
 impl Loaded {
@@ -40,7 +47,11 @@ impl Loaded {
         let tree = SpanTree::build(&trace.spans);
         let critical = on_critical_path(&critical_path(&trace, &tree), trace.spans.len());
         warnings.extend(tree.warnings.iter().take(5).cloned());
-        Arc::new(Loaded { trace, tree, critical, source, warnings, parse_ms })
+        let (start_us, end_us) = (trace.start_us(), trace.end_us());
+        let service_count = trace.spans.iter().filter(|s| !s.service.is_empty()).map(|s| s.service.as_str()).collect::<HashSet<&str>>().len();
+        let error_count = trace.error_count();
+        let root = tree.roots().into_iter().min_by_key(|&r| (trace.spans[r].start_us, r)).map(|r| trace.spans[r].name.clone()).unwrap_or_default();
+        Arc::new(Loaded { trace, tree, critical, source, warnings, parse_ms, start_us, end_us, service_count, error_count, root })
     }
 }
 

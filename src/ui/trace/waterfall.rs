@@ -274,7 +274,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
             let rows = rows.get();
             let r = range.get();
             let (a, b) = view.get();
-            let bounds = viewed_bounds(l.trace.start_us(), l.trace.end_us(), a, b);
+            let bounds = viewed_bounds(l.start_us, l.end_us, a, b);
             let sel = selected.get();
             let cur = cursor.get();
             let found = matches.get();
@@ -405,13 +405,12 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     let summary = move || {
         loaded.get().map(|l| {
             let t = &l.trace;
-            let root = l.tree.roots().into_iter().min_by_key(|&r| (t.spans[r].start_us, r)).map(|r| t.spans[r].name.clone()).unwrap_or_default();
-            let services = t.services().len();
-            let errors = t.error_count();
+            let root = l.root.clone();
+            let (services, errors, duration_us) = (l.service_count, l.error_count, l.end_us - l.start_us);
             let text = format!(
                 "{root} · {} spans · {services} services · {errors} errors · {} · {}",
                 t.spans.len(),
-                fmt_us(t.duration_us()),
+                fmt_us(duration_us),
                 l.source
             );
             view! {
@@ -420,7 +419,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                     data-service-count=services.to_string()
                     data-error-count=errors.to_string()
                     data-root=root.clone()
-                    data-duration-us=t.duration_us().to_string()
+                    data-duration-us=duration_us.to_string()
                     data-trace-id=t.trace_id.to_hex()
                     data-load-ms=format!("{:.1}", l.parse_ms)>
                     <span class="nk-trace-id">{t.trace_id.to_hex()}</span>" "{text}
@@ -436,8 +435,8 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     let axis = move || {
         let Some(l) = loaded.get() else { return Vec::new() };
         let (a, b) = view.get();
-        let bounds = viewed_bounds(l.trace.start_us(), l.trace.end_us(), a, b);
-        let t0 = l.trace.start_us();
+        let bounds = viewed_bounds(l.start_us, l.end_us, a, b);
+        let t0 = l.start_us;
         (0..=4)
             .map(|i| {
                 let f = i as f64 / 4.0;
@@ -594,7 +593,7 @@ fn row_view(
     let (left, right) = (s.clamp(0.0, 1.0), e.clamp(0.0, 1.0));
     let off = e < 0.0 || s > 1.0;
     let width = ((right - left) * 100.0).max(0.2);
-    let error = span.is_error() || row.fold.is_some_and(|f| (row.span..=f.last_span).any(|i| l.trace.spans.get(i).is_some_and(|s| s.is_error())));
+    let error = span.is_error() || row.fold.is_some_and(|f| fold_has_error(l, row.span, f.last_span));
     let critical = l.critical.get(row.span).copied().unwrap_or(false);
     let dur = match row.fold {
         Some(f) => format!("{} total", fmt_us(f.end_us - span.start_us)),
@@ -654,26 +653,108 @@ fn row_view(
     }
 }
 
-fn paint_minimap(canvas: &web_sys::HtmlCanvasElement, l: &Loaded) {
+thread_local! {
+    /// Painted minimaps of recent traces: the panel is rebuilt on every collapse, and
+    /// repainting 100,000 bars each time would cost more than the collapse itself.
+    static MINIMAPS: std::cell::RefCell<Vec<(std::sync::Weak<Loaded>, web_sys::HtmlCanvasElement)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Paints the minimap, from the cache when this trace was painted before at this size.
+fn paint_minimap(canvas: &web_sys::HtmlCanvasElement, l: &Arc<Loaded>) {
     let Ok(Some(ctx)) = canvas.get_context("2d") else { return };
     let Ok(ctx) = ctx.dyn_into::<web_sys::CanvasRenderingContext2d>() else { return };
-    let (w, h) = (canvas.width() as f64, canvas.height() as f64);
-    ctx.clear_rect(0.0, 0.0, w, h);
+    let (w, h) = (canvas.width(), canvas.height());
+    ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+    let cached = MINIMAPS.with(|m| {
+        let mut m = m.borrow_mut();
+        m.retain(|(k, _)| k.strong_count() > 0);
+        m.iter().find(|(k, c)| k.upgrade().is_some_and(|k| Arc::ptr_eq(&k, l)) && c.width() == w && c.height() == h).map(|(_, c)| c.clone())
+    });
+    if let Some(c) = cached {
+        let _ = ctx.draw_image_with_html_canvas_element(&c, 0.0, 0.0);
+        return;
+    }
+    draw_minimap(&ctx, w as f64, h as f64, l);
+    let copy = web_sys::window()
+        .and_then(|win| win.document())
+        .and_then(|d| d.create_element("canvas").ok())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+    if let Some(copy) = copy {
+        copy.set_width(w);
+        copy.set_height(h);
+        let copied = copy
+            .get_context("2d")
+            .ok()
+            .flatten()
+            .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+            .map(|c| c.draw_image_with_html_canvas_element(canvas, 0.0, 0.0).is_ok());
+        if copied == Some(true) {
+            MINIMAPS.with(|m| {
+                let mut m = m.borrow_mut();
+                m.push((Arc::downgrade(l), copy));
+                if m.len() > 4 {
+                    m.remove(0);
+                }
+            });
+        }
+    }
+}
+
+/// One bar per span in pre-order. With more spans than pixel rows, bars of one colour that
+/// share a pixel row and touch are merged into one rectangle (same pixels, far fewer calls).
+fn draw_minimap(ctx: &web_sys::CanvasRenderingContext2d, w: f64, h: f64, l: &Loaded) {
     let t = &l.trace;
     let n = l.tree.order.len().max(1) as f64;
-    let bounds = viewed_bounds(t.start_us(), t.end_us(), 0.0, 1.0);
+    let bounds = viewed_bounds(l.start_us, l.end_us, 0.0, 1.0);
+    let dense = n > h;
     let row_h = (h / n).max(1.0);
     let mut last = "";
-    for (p, &s) in l.tree.order.iter().enumerate() {
-        let span = &t.spans[s as usize];
-        let c = if span.is_error() { "#d62728" } else { colour(&span.service) };
+    // The pending merged rectangle: colour, pixel row, x from, x to.
+    let mut pending: Option<(&'static str, f64, f64, f64)> = None;
+    let mut fill = |c: &'static str, x: f64, y: f64, width: f64| {
         if c != last {
             ctx.set_fill_style_str(c);
             last = c;
         }
+        ctx.fill_rect(x, y, width, row_h);
+    };
+    for (p, &s) in l.tree.order.iter().enumerate() {
+        let span = &t.spans[s as usize];
+        let c: &'static str = if span.is_error() { "#d62728" } else { colour(&span.service) };
         let (a, b) = bounds.at(span.start_us, span.end_us());
-        ctx.fill_rect(a * w, p as f64 / n * h, ((b - a) * w).max(1.0), row_h);
+        if !dense {
+            fill(c, a * w, p as f64 / n * h, ((b - a) * w).max(1.0));
+            continue;
+        }
+        let y = (p as f64 / n * h).floor();
+        let (x0, x1) = ((a * w).floor(), (b * w).ceil().max((a * w).floor() + 1.0));
+        match pending {
+            Some((pc, py, px0, px1)) if pc == c && py == y && x0 <= px1 && x1 >= px0 => pending = Some((c, y, px0.min(x0), px1.max(x1))),
+            _ => {
+                if let Some((pc, py, px0, px1)) = pending {
+                    fill(pc, px0, py, px1 - px0);
+                }
+                pending = Some((c, y, x0, x1));
+            }
+        }
     }
+    if let Some((pc, py, px0, px1)) = pending {
+        fill(pc, px0, py, px1 - px0);
+    }
+}
+
+/// True when a member of a folded run (from `first` to `last`, siblings) failed; hops over
+/// the members' subtrees, so the cost is the run's length.
+fn fold_has_error(l: &Loaded, first: usize, last: usize) -> bool {
+    let tree = &l.tree;
+    let (mut p, end) = (tree.position[first] as usize, tree.position[last] as usize);
+    while p <= end && p < tree.order.len() {
+        if l.trace.spans[tree.order[p] as usize].is_error() {
+            return true;
+        }
+        p = tree.subtree_end[p] as usize;
+    }
+    false
 }
 
 fn event_target<T: JsCast>(ev: &leptos::ev::Event) -> T {
