@@ -20,18 +20,33 @@ thread_local! {
     /// The running task of each panel; a new attempt aborts the previous one, which drops
     /// its wait on any shared request (and so aborts the request if nobody else waits).
     static RUNNING: RefCell<HashMap<String, AbortHandle>> = RefCell::new(HashMap::new());
+    /// What each panel last asked for; a round that would ask for exactly the same again
+    /// (a move, a rename, a live preview of a title) leaves the panel's data alone.
+    static ASKED: RefCell<HashMap<String, Asked>> = RefCell::new(HashMap::new());
+}
+
+/// A panel's requests in one round: the dashboard they belong to, the refresh tick, the
+/// datasource and the query jobs (which carry the aligned range and the step).
+#[derive(Clone, PartialEq)]
+struct Asked {
+    doc: String,
+    tick: u64,
+    datasource: String,
+    jobs: Vec<crate::core::plan::QueryJob>,
 }
 
 /// Stops every panel's running task (used when the app unmounts).
 pub fn abort_all() {
     RUNNING.with(|r| r.borrow_mut().drain().for_each(|(_, h)| h.abort()));
+    ASKED.with(|a| a.borrow_mut().clear());
 }
 
 /// Starts the fetch driver for the app.
 pub fn use_panel_fetcher(state: AppState) {
     on_cleanup(abort_all);
     Effect::new(move |previous: Option<Option<FetchInputs>>| {
-        state.refresh_tick.track();
+        let tick = state.refresh_tick.get();
+        let doc = state.doc_key.get();
         let range = state.range.get();
         let registry = state.registry.get()?;
         let (panels, layout, vars) = state.dashboard.with(|d| (d.panels.clone(), resolve_layout(d), d.variables.clone()));
@@ -52,6 +67,13 @@ pub fn use_panel_fetcher(state: AppState) {
             if tick_only && running {
                 continue;
             }
+            let asked = Asked { doc: doc.clone(), tick, datasource: panel.datasource.clone(), jobs: jobs_for(&panel.def, range, width) };
+            let has_entry = state.fetches.with_untracked(|m| m.contains_key(&panel.id));
+            let same = ASKED.with(|a| a.borrow().get(&panel.id) == Some(&asked));
+            if same && has_entry && !asked.jobs.is_empty() {
+                continue;
+            }
+            ASKED.with(|a| a.borrow_mut().insert(panel.id.clone(), asked));
             fetch_panel(state, panel, range, registry.clone(), width);
         }
         Some(inputs)

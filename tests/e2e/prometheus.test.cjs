@@ -322,6 +322,37 @@ function suite() {
     await page.context().close();
   });
 
+  test('moving a panel re-asks Prometheus nothing; a refresh asks again', T, async () => {
+    const dash = spec(
+      'E2E no refetch on move',
+      [kpi('rate', 'Prom request rate', 'prom', RATE, 'req_per_sec'), kpi('err', 'Prom error %', 'prom', ERROR_PCT, 'percent')],
+      range,
+    );
+    const { page } = await open(dash);
+    await allOk(page, 'both tiles ok');
+    const asked = [];
+    page.on('request', (r) => {
+      if (r.url().startsWith(PROM + '/api/v1/query')) asked.push(r.url());
+    });
+    // The second tile moves right by one cell: same width, so the same queries.
+    const before = await page.locator('[data-panel-id="err"]').getAttribute('data-x');
+    await page.locator('[data-panel-id="err"] [data-testid="panel-move"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await waitFor(page, 'the tile to move right', (x0) => {
+      const x = document.querySelector('[data-panel-id="err"]')?.getAttribute('data-x');
+      return x !== x0 ? x : null;
+    }, before);
+    await page.waitForTimeout(1500);
+    assert.deepEqual(asked, [], 'a move changes no query, so nothing is fetched again');
+    await page.locator('body').focus();
+    await page.evaluate(() => document.activeElement && document.activeElement.blur());
+    await page.keyboard.press('r');
+    const deadline = Date.now() + 10000;
+    while (asked.length < 2 && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.ok(asked.length >= 2, `r (refresh) asks both tiles again: ${asked.length} requests`);
+    await page.context().close();
+  });
+
   test(`the same structured queries on demo and on Prometheus agree within ${TOLERANCE * 100}%`, T, async () => {
     const pairs = [
       ['rate', RATE, 'req_per_sec'],
