@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 /// decoder must decide. `max_series` and `max_samples` are the size guards: exceeding
 /// them also gives `None`, so the general decoder reports it.
 pub fn read_matrix(body: &[u8], step_ms: i64, max_series: usize, max_samples: usize) -> Option<Frame> {
-    let mut r = Reader { b: body, i: 0 };
+    let mut r = Reader { b: body, i: 0, hint: 0 };
     let mut status_ok = false;
     let mut series = None;
     r.ws();
@@ -64,6 +64,9 @@ pub fn read_matrix(body: &[u8], step_ms: i64, max_series: usize, max_samples: us
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
+    /// The previous series' sample count: series of one answer usually have equal lengths,
+    /// so each series' vectors are allocated once at that size instead of grown by doubling.
+    hint: usize,
 }
 
 impl<'a> Reader<'a> {
@@ -231,7 +234,7 @@ impl<'a> Reader<'a> {
     /// The `values` array of `[unix_seconds, "value"]` pairs.
     fn values(&mut self) -> Option<(Vec<i64>, Vec<f64>)> {
         self.byte(b'[')?;
-        let (mut times, mut values) = (Vec::new(), Vec::new());
+        let (mut times, mut values) = (Vec::with_capacity(self.hint), Vec::with_capacity(self.hint));
         self.ws();
         if self.peek()? == b']' {
             self.i += 1;
@@ -251,7 +254,10 @@ impl<'a> Reader<'a> {
             self.ws();
             match self.next()? {
                 b',' => continue,
-                b']' => return Some((times, values)),
+                b']' => {
+                    self.hint = times.len();
+                    return Some((times, values));
+                }
                 _ => return None,
             }
         }
