@@ -11,6 +11,7 @@ pub mod dashboards;
 pub mod drill;
 pub mod datasource;
 pub mod editor;
+pub mod exemplars;
 pub mod decimate;
 pub mod fetch_state;
 pub mod demo;
