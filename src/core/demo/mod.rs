@@ -12,6 +12,7 @@
 
 mod catalog;
 mod eval;
+pub mod exemplars;
 mod histogram;
 pub mod incidents;
 pub mod model;
@@ -23,6 +24,7 @@ use crate::core::query::Query;
 use crate::core::time::TimeRange;
 
 pub use eval::MAX_POINTS;
+pub use exemplars::exemplars;
 pub use histogram::bucket_quantile;
 pub use incidents::{incidents_at, incidents_between, Incident, IncidentKind, CYCLE_MS};
 
