@@ -4,9 +4,9 @@
 // violation; the banner is the page's only live region; reduced motion stops animations.
 
 const fs = require('node:fs');
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, waitFor, waitSettled, uncaught, WAIT_MS, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { useSetup, waitFor, waitSettled, uncaught, WAIT_MS, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -15,13 +15,7 @@ const VIEWPORTS = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
 };
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 /** The demo dashboard, settled, in a fresh context with the given theme and size. */
 async function openDemo(theme, size, extra = {}) {

@@ -3,10 +3,9 @@
 // and data-* attributes, see README.md). Every wait polls the page with a generous
 // timeout; no sleep is ever an assertion.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const {
-  setup,
   snapshot,
   waitFor,
   waitSettled,
@@ -14,18 +13,13 @@ const {
   jsonLink,
   uncaught,
   TEST_TIMEOUT_MS,
+  useSetup,
 } = require('./lib/harness.cjs');
 
 const HOUR = 3600 * 1000;
 const T = { timeout: TEST_TIMEOUT_MS };
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 const RATE_QUERY = { kind: 'metric', spec: { metric: 'shop_http_requests_total', fn: 'rate', agg: 'sum' } };
 

@@ -3,18 +3,12 @@
 // filter, function, aggregation, grouping) and see its generated PromQL and its data;
 // edit, duplicate and remove panels; every change travels in the link and in history.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, snapshot, waitFor, waitSettled, fillInput, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { useSetup, snapshot, waitFor, waitSettled, fillInput, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 const RATE = { kind: 'metric', spec: { metric: 'shop_http_requests_total', fn: 'rate', agg: 'sum' } };
 const small = {

@@ -4,19 +4,13 @@
 // keep mine / take theirs / keep both); a full storage says so instead of dropping the
 // change; an edit survives a reload and a tab that dies right after it.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, waitFor, waitSettled, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { useSetup, waitFor, waitSettled, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
 const RECENT = 'napkin.recent.v1';
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 const board = (title) => ({
   version: 1,

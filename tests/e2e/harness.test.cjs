@@ -2,17 +2,11 @@
 // Plumbing: the static server serves the release dist correctly and the wasm app starts
 // in headless Chromium without errors. Independent of the dashboard UI.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, waitFor, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { useSetup, waitFor, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 test('server serves index.html, the wasm with application/wasm, and 404s', { timeout: TEST_TIMEOUT_MS }, async () => {
   const index = await fetch(env.url);

@@ -2,21 +2,15 @@
 // End-to-end tests of throwaway dashboards: autosave into Recent (survives reload), open
 // and discard recent dashboards, start blank, export and import JSON, and the theme.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { setup, snapshot, waitFor, waitSettled, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { useSetup, snapshot, waitFor, waitSettled, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 const RATE = { kind: 'metric', spec: { metric: 'shop_http_requests_total', fn: 'rate', agg: 'sum' } };
 const board = (title) => ({

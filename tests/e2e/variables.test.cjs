@@ -3,18 +3,12 @@
 // $service chips filter the per-service charts, the hook reports the selection, and the
 // selection travels in the link and in history.
 
-const { test, before, after } = require('node:test');
+const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { setup, waitFor, waitSettled, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { useSetup, waitFor, waitSettled, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
-let env;
-before(async () => {
-  env = await setup();
-});
-after(async () => {
-  if (env) await env.teardown();
-});
+const env = useSetup();
 
 const seriesOf = (title) =>
   Number(document.querySelector(`[data-testid="panel"][data-title="${title}"] [data-testid="chart"]`)?.getAttribute('data-series'));

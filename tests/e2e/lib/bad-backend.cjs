@@ -26,6 +26,7 @@
 // when the client goes away; close() destroys every socket.
 
 const http = require('node:http');
+const { listenLocal } = require('./server.cjs');
 
 const HOLD_MS = 60000;
 const HUGE_BYTES = 50 * 1024 * 1024;
@@ -191,41 +192,25 @@ function startBadBackend() {
         return;
     }
   });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        modes: MODES,
-        /** Requests received for a mode. */
-        hits: (mode) => hits.get(mode) || 0,
-        /** Requests of a mode still open (the server has not finished, the client has not left). */
-        open: (mode) => open.get(mode) || 0,
-        /** Each request of a mode: body bytes handed to the socket, and whether the response completed. */
-        requests: (mode) => log.filter((r) => r.mode === mode).map((r) => ({ ...r })),
-        /** Body bytes written for a mode, over all its requests. */
-        bytesSent: (mode) => sent.get(mode) || 0,
-        heal: () => {
-          healed = true;
-        },
-        breakAgain: () => {
-          healed = false;
-        },
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLocal(server, (origin, port) => ({
+    url: origin,
+    port,
+    modes: MODES,
+    /** Requests received for a mode. */
+    hits: (mode) => hits.get(mode) || 0,
+    /** Requests of a mode still open (the server has not finished, the client has not left). */
+    open: (mode) => open.get(mode) || 0,
+    /** Each request of a mode: body bytes handed to the socket, and whether the response completed. */
+    requests: (mode) => log.filter((r) => r.mode === mode).map((r) => ({ ...r })),
+    /** Body bytes written for a mode, over all its requests. */
+    bytesSent: (mode) => sent.get(mode) || 0,
+    heal: () => {
+      healed = true;
+    },
+    breakAgain: () => {
+      healed = false;
+    },
+  }));
 }
 
 module.exports = { startBadBackend, MODES, HUGE_BYTES };

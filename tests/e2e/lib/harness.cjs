@@ -6,6 +6,7 @@
 // Environment: NAPKIN_DIST (release dist, default target/napkin-e2e-dist),
 // NAPKIN_CHROMIUM (default /usr/bin/chromium), NAPKIN_E2E_WAIT_MS (default 30000).
 
+const { before, after } = require('node:test');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 const { startServer } = require('./server.cjs');
@@ -68,6 +69,21 @@ async function setup(options = {}) {
       await server.close();
     },
   };
+  return env;
+}
+
+/**
+ * `setup(options)` once for the test file (before its first test, torn down after its last):
+ * the returned object is empty until then and holds the same fields as `setup`'s result.
+ */
+function useSetup(options = {}) {
+  const env = {};
+  before(async () => {
+    Object.assign(env, await setup(options));
+  });
+  after(async () => {
+    if (env.teardown) await env.teardown();
+  });
   return env;
 }
 
@@ -218,6 +234,7 @@ module.exports = {
   TEST_TIMEOUT_MS,
   CHROMIUM_ARGS,
   setup,
+  useSetup,
   snapshot,
   snapshotInPage,
   waitFor,

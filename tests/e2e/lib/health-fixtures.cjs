@@ -20,6 +20,7 @@
 //   /flip            alternates 200 pass / 503 fail on every request
 
 const http = require('node:http');
+const { listenLocal } = require('./server.cjs');
 
 function startHealthFixtures() {
   const hits = new Map();
@@ -98,27 +99,11 @@ function startHealthFixtures() {
     res.writeHead(status, { 'Content-Type': type, 'Cache-Control': 'no-store', ...cors });
     res.end(body);
   });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        hits: (p) => hits.get(p) || 0,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLocal(server, (origin, port) => ({
+    url: origin,
+    port,
+    hits: (p) => hits.get(p) || 0,
+  }));
 }
 
 module.exports = { startHealthFixtures };

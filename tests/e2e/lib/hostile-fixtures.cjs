@@ -13,6 +13,7 @@
 //   /health/list                     the simple list format with hostile check names
 
 const http = require('node:http');
+const { listenLocal } = require('./server.cjs');
 
 const TRACE_ID = 'abcdef0123456789';
 const SPAN_IDS = ['1111111111111111', '2222222222222222', '3333333333333333'];
@@ -88,26 +89,10 @@ function startHostileFixtures() {
     }
     res.writeHead(404, { 'Content-Type': 'text/plain', ...cors }).end(`no fixture at ${p}`);
   });
-  const sockets = new Set();
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        port,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenLocal(server, (origin, port) => ({
+    url: origin,
+    port,
+  }));
 }
 
 module.exports = { startHostileFixtures, payloads, joined, TRACE_ID, SPAN_IDS };

@@ -104,7 +104,21 @@ function startServer(root, options = {}) {
       fs.createReadStream(file).pipe(res);
     });
   });
-  // Keep-alive sockets would hold close() open; track and destroy them.
+  return listenLocal(server, (origin, port) => ({
+    url: `${origin}/`,
+    port,
+    requests,
+    setDatasources,
+    setProxy,
+  }));
+}
+
+/**
+ * Listens on 127.0.0.1 at a free port and resolves to `extras(origin, port)` plus `close()`.
+ * Every test server uses this: keep-alive sockets are tracked and destroyed on close, which
+ * would otherwise hold `close()` open until the browser lets go of them.
+ */
+function listenLocal(server, extras) {
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);
@@ -114,18 +128,12 @@ function startServer(root, options = {}) {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const { port } = server.address();
-      resolve({
-        url: `http://127.0.0.1:${port}/`,
-        port,
-        requests,
-        setDatasources,
-        setProxy,
-        close: () =>
-          new Promise((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
+      const close = () =>
+        new Promise((done) => {
+          for (const s of sockets) s.destroy();
+          server.close(() => done());
+        });
+      resolve({ ...extras(`http://127.0.0.1:${port}`, port), close });
     });
   });
 }
@@ -153,4 +161,4 @@ function proxy(req, res, target, rest) {
   req.pipe(upstream);
 }
 
-module.exports = { startServer };
+module.exports = { startServer, listenLocal };

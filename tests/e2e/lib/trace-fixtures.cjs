@@ -8,6 +8,7 @@
 //   /zipkin/... Zipkin API v2
 // Usage: const fx = await startTraceFixtures(); fx.url; fx.requests; await fx.close();
 
+const { listenLocal } = require('./server.cjs');
 const http = require('node:http');
 const fs = require('node:fs');
 const path = require('node:path');
@@ -87,17 +88,7 @@ function startTraceFixtures() {
     if (p === '/zipkin/api/v2/traces') return json(200, [zipkinSpans]);
     send(404, 'text/plain; charset=utf-8', 'no such fixture route');
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        requests,
-        close: () => new Promise((r) => { server.closeAllConnections?.(); server.close(() => r()); }),
-      });
-    });
-  });
+  return listenLocal(server, (origin) => ({ url: origin, requests }));
 }
 
 /** A synthetic OTLP-JSON trace of `n` spans (a wide, deep tree), as a Buffer. */
