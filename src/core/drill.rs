@@ -1,6 +1,6 @@
 //! Drill-down planning: from a KPI tile (its query, the parent's time range and variables,
 //! and what the datasource knows about the query's labels) to the child dashboard a click
-//! opens; from a chart point to its bucket; from a window to its traces; and the bounded
+//! opens; from a chart point to its bucket and from a drag across a chart to its window; from a window to its traces; and the bounded
 //! trail of parent levels that breadcrumbs show.
 //!
 //! Everything here works on typed values: the tile's label matchers are copied as
@@ -18,6 +18,7 @@
 //! 4. When the datasource can tell nothing about the labels (or the query is raw PromQL),
 //!    the child shows the tile's query without a breakdown.
 
+use crate::core::chart::ChartModel;
 use crate::core::query::{Agg, MatchOp, MetricQuery, Query};
 use crate::core::spec::*;
 use crate::core::time::format_rfc3339_utc;
@@ -381,6 +382,50 @@ pub fn traces_level(current: &Dashboard, service: Option<String>, from_ms: i64, 
     level_below(current, child)
 }
 
+/// A press and a release on a chart closer than this many CSS pixels are a click (the
+/// point's menu); farther apart they are a drag that selects a window.
+pub const MIN_DRAG_PX: f64 = 6.0;
+
+/// What a press and a release on a chart mean.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartGesture {
+    /// Press and release at (nearly) one place: the point's menu.
+    Click,
+    /// A drag across the plot: drill into exactly this window.
+    Window { from_ms: i64, to_ms: i64 },
+    /// A drag that selects no time (both ends past the same edge of the plot).
+    Nothing,
+}
+
+/// What pressing at `from_px` and releasing at `to_px` (CSS pixels from the chart's left
+/// edge, in either order) select on `model` painted `width_px` wide. The window is widened
+/// outward to whole seconds, so the level's title and link name it exactly.
+pub fn chart_gesture(model: &ChartModel, from_px: f64, to_px: f64, width_px: f64) -> ChartGesture {
+    if !from_px.is_finite() || !to_px.is_finite() {
+        return ChartGesture::Nothing;
+    }
+    if (to_px - from_px).abs() < MIN_DRAG_PX {
+        return ChartGesture::Click;
+    }
+    let (left, right) = (from_px.min(to_px), from_px.max(to_px));
+    match drag_window(model.time_at(left, width_px), model.time_at(right, width_px)) {
+        Some((from_ms, to_ms)) => ChartGesture::Window { from_ms, to_ms },
+        None => ChartGesture::Nothing,
+    }
+}
+
+/// The window between two instants (in either order), widened outward to whole seconds;
+/// `None` when they are the same instant.
+pub fn drag_window(a_ms: i64, b_ms: i64) -> Option<(i64, i64)> {
+    let (a, b) = (a_ms.min(b_ms), a_ms.max(b_ms));
+    if a == b {
+        return None;
+    }
+    let from = a.div_euclid(1000) * 1000;
+    let to = b.div_euclid(1000) * 1000 + if b.rem_euclid(1000) == 0 { 0 } else { 1000 };
+    Some((from, to))
+}
+
 /// The service a chart's point is about: the `service` label the visible series share
 /// (one series, or all of one service), else the service the chart's queries pin.
 pub fn service_at_point(visible: &[&[(String, String)]], queries: &[Query], vars: &[Variable]) -> Option<String> {
@@ -424,6 +469,63 @@ mod tests {
 
     fn tile(d: &Dashboard, id: &str) -> Panel {
         d.panels.iter().find(|p| p.id == id).unwrap().clone()
+    }
+
+    fn plain_model(from_ms: i64, to_ms: i64) -> ChartModel {
+        ChartModel {
+            from_ms,
+            to_ms,
+            y_min: 0.0,
+            y_max: 1.0,
+            unit: Unit::None,
+            series: Vec::new(),
+            x_ticks: Vec::new(),
+            y_ticks: Vec::new(),
+            threshold_lines: Vec::new(),
+            zone: "UTC".into(),
+        }
+    }
+
+    #[test]
+    fn a_drag_selects_the_window_under_it_and_a_short_one_is_a_click() {
+        use crate::core::chart::MARGINS;
+        // A plot 1000 px wide over 1000 s: one pixel is one second.
+        let width = 1000.0 + MARGINS.left + MARGINS.right;
+        let m = plain_model(1_700_000_000_000, 1_700_001_000_000);
+        let x = |s: f64| MARGINS.left + s;
+        assert_eq!(
+            chart_gesture(&m, x(300.0), x(700.0), width),
+            ChartGesture::Window { from_ms: 1_700_000_300_000, to_ms: 1_700_000_700_000 }
+        );
+        assert_eq!(chart_gesture(&m, x(700.0), x(300.0), width), chart_gesture(&m, x(300.0), x(700.0), width), "either direction");
+        // Fractions of a second widen outward.
+        assert_eq!(
+            chart_gesture(&m, x(300.4), x(699.6), width),
+            ChartGesture::Window { from_ms: 1_700_000_300_000, to_ms: 1_700_000_700_000 }
+        );
+        assert_eq!(chart_gesture(&m, x(100.0), x(100.0 + MIN_DRAG_PX - 0.5), width), ChartGesture::Click);
+        // Past the plot's edges the window stops at the chart's range.
+        assert_eq!(chart_gesture(&m, -50.0, x(10.0), width), ChartGesture::Window { from_ms: 1_700_000_000_000, to_ms: 1_700_000_010_000 });
+        assert_eq!(chart_gesture(&m, x(900.0), width + 300.0, width), ChartGesture::Window { from_ms: 1_700_000_900_000, to_ms: 1_700_001_000_000 });
+        assert_eq!(chart_gesture(&m, -80.0, -20.0, width), ChartGesture::Nothing, "both ends left of the plot");
+        assert_eq!(chart_gesture(&m, f64::NAN, x(10.0), width), ChartGesture::Nothing);
+        assert_eq!(drag_window(5_500, 1_200), Some((1_000, 6_000)));
+        assert_eq!(drag_window(-1_500, -1), Some((-2_000, 0)));
+        assert_eq!(drag_window(7, 7), None);
+    }
+
+    #[test]
+    fn a_dragged_window_drills_into_exactly_that_window_as_a_level() {
+        let d = shop_overview();
+        let m = plain_model(1_763_880_000_000, 1_763_883_600_000);
+        let width = 800.0;
+        let ChartGesture::Window { from_ms, to_ms } = chart_gesture(&m, 200.0, 500.0, width) else { panic!("a window") };
+        let level = zoom_level(&d, from_ms, to_ms);
+        assert_eq!(level.time, TimeSpec::Absolute { from_ms, to_ms });
+        assert!(from_ms >= m.from_ms && to_ms <= m.to_ms && from_ms < to_ms);
+        assert_eq!(level.trail.len(), 1, "a breadcrumb back to the whole range");
+        assert_eq!(level.trail[0].time, d.time);
+        assert_eq!(level.panels, d.panels);
     }
 
     #[test]

@@ -1,13 +1,16 @@
 //! The time-series chart: a canvas painted from `core::chart::ChartModel`, an overlay
 //! canvas for the crosshair and drag box, a DOM readout and a DOM legend (click to
-//! isolate a series). Dragging across the chart zooms the dashboard to that window (a
-//! history step); a click opens the point's menu (`ui::drill::ChartMenu`: its bucket, its
-//! traces, a note there). Incident notes show as markers (`ui::notes::NoteMarkers`).
+//! isolate a series). Dragging across the chart (mouse, pen or a horizontal finger drag)
+//! drills into exactly the selected window (`core::drill::chart_gesture`; a level below,
+//! with a breadcrumb back); a click opens the point's menu (`ui::drill::ChartMenu`: its
+//! bucket, its traces, a note there). Incident notes show as markers
+//! (`ui::notes::NoteMarkers`).
 
 use super::state::use_app;
 use crate::core::chart::{build, ChartOptions};
 use crate::core::fetch_state::PanelFetch;
-use crate::core::spec::{TimeSpec, TimeseriesSpec};
+use crate::core::drill::{chart_gesture, ChartGesture};
+use crate::core::spec::TimeseriesSpec;
 use crate::io::clock::local_offset_minutes;
 use crate::io::plot::{self, Theme};
 use leptos::html::Canvas;
@@ -171,19 +174,39 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
             Some(super::drill::PointMenu { x, t_ms: t, step_ms, service })
         })
     };
-    let on_up = move |ev: web_sys::MouseEvent| {
+    // The window a drag in progress selects, shown (and exposed as `chart-selection`)
+    // until the release drills into it.
+    let selection = Memo::new(move |_| {
+        let (from, to) = (drag_from.get()?, cursor.get()?);
+        model.with(|m| match chart_gesture(m.as_ref()?, from, to, width.get()) {
+            ChartGesture::Window { from_ms, to_ms } => Some((from_ms, to_ms)),
+            _ => None,
+        })
+    });
+    let on_up = move |ev: web_sys::PointerEvent| {
         let Some(from) = drag_from.get_untracked() else { return };
         drag_from.set(None);
         let to = offset_x(&ev);
-        if (to - from).abs() < 6.0 {
-            menu.set(point_menu(to));
+        let gesture = model.with_untracked(|m| m.as_ref().map(|m| chart_gesture(m, from, to, width.get_untracked())));
+        match gesture {
+            Some(ChartGesture::Click) => menu.set(point_menu(to)),
+            Some(ChartGesture::Window { from_ms, to_ms }) => {
+                let d = state.dashboard.with_untracked(|d| crate::core::drill::zoom_level(d, from_ms, to_ms));
+                super::drill::open_level(state, d);
+            }
+            _ => {}
+        }
+    };
+    let on_down = move |ev: web_sys::PointerEvent| {
+        if ev.button() != 0 {
             return;
         }
-        let w = width.get_untracked();
-        let window = model.with_untracked(|m| m.as_ref().map(|m| (m.time_at(from.min(to), w), m.time_at(from.max(to), w))));
-        if let Some((a, b)) = window.filter(|(a, b)| a < b) {
-            state.set_time(TimeSpec::Absolute { from_ms: a, to_ms: b });
+        // The overlay keeps the pointer until the release, so a drag may end past the edge.
+        if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = target.set_pointer_capture(ev.pointer_id());
         }
+        cursor.set(Some(offset_x(&ev)));
+        drag_from.set(Some(offset_x(&ev)));
     };
 
     view! {
@@ -191,11 +214,19 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
             <div class="nk-chart-area">
                 <canvas class="nk-chart-canvas" data-testid="chart" data-series=series_count node_ref=canvas
                     role="img" aria-label=summary></canvas>
-                <canvas class="nk-chart-overlay" node_ref=overlay aria-hidden="true"
-                    on:mousemove=move |ev| cursor.set(Some(offset_x(&ev)))
-                    on:mouseleave=move |_| { cursor.set(None); drag_from.set(None); }
-                    on:mousedown=move |ev| drag_from.set(Some(offset_x(&ev)))
-                    on:mouseup=on_up></canvas>
+                <canvas class="nk-chart-overlay" node_ref=overlay aria-hidden="true" style="touch-action: pan-y"
+                    on:pointermove=move |ev| cursor.set(Some(offset_x(&ev)))
+                    on:pointerleave=move |_| if drag_from.get_untracked().is_none() { cursor.set(None) }
+                    on:pointercancel=move |_| { cursor.set(None); drag_from.set(None); }
+                    on:pointerdown=on_down
+                    on:pointerup=on_up></canvas>
+                {move || selection.get().map(|(from, to)| view! {
+                    <div class="nk-chart-selection" data-testid="chart-selection"
+                        style="position: absolute; left: 70px; bottom: 26px; z-index: 2; pointer-events: none; background: var(--nk-surface); color: var(--nk-text); border: 1px solid var(--nk-border); border-radius: 6px; padding: 2px 8px; font-size: 0.72rem"
+                        data-from-ms=from.to_string() data-to-ms=to.to_string()>
+                        {format!("Release to drill into {}", crate::core::drill::window_label(from, to))}
+                    </div>
+                })}
                 <super::notes::NoteMarkers model=model width=width/>
                 <super::drill::ChartMenu menu=menu/>
                 <div class="nk-chart-zone">{move || model.with(|m| m.as_ref().map(|m| m.zone.clone()).unwrap_or_default())}</div>

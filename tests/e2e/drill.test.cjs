@@ -62,7 +62,10 @@ async function clickChart(page, title, fraction = 0.6) {
   return box;
 }
 
-/** Drags across a chart panel from one fraction of its width to another. */
+/**
+ * Drags across a chart panel from one fraction of its width to another; returns the window
+ * the chart showed as selected (`chart-selection`) just before the release.
+ */
 async function dragChart(page, title, from, to) {
   const overlay = page.locator(`[data-testid="panel"][data-title="${title}"] .nk-chart-overlay`);
   const box = await overlay.boundingBox();
@@ -71,31 +74,39 @@ async function dragChart(page, title, from, to) {
   await page.mouse.down();
   await page.mouse.move(box.x + box.width * ((from + to) / 2), y, { steps: 3 });
   await page.mouse.move(box.x + box.width * to, y, { steps: 3 });
+  const sel = page.locator(`[data-testid="panel"][data-title="${title}"] [data-testid="chart-selection"]`);
+  await sel.waitFor();
+  const selected = { from: Number(await sel.getAttribute('data-from-ms')), to: Number(await sel.getAttribute('data-to-ms')), text: await sel.innerText() };
   await page.mouse.up();
+  return selected;
 }
 
-test('drill from a KPI tile two levels down, then back with browser history, each level restored', T, async () => {
+test('drag a range, then drill from a KPI tile and a bucket; browser history walks back, each level restored', T, async () => {
   const page = await env.newPage();
   await page.goto(env.url);
   await waitSettled(page, 8);
   assert.deepEqual(await crumbs(page), [], 'the top level has no breadcrumbs');
   const live = await timeRange(page);
 
-  // A drag zoom is a history step of its own.
-  await dragChart(page, 'Requests by service', 0.3, 0.7);
-  await waitFor(page, 'the zoomed (absolute) window', () => document.querySelector('[data-testid="time-range"]').getAttribute('data-live') === 'false');
+  // Dragging a range drills into exactly the selected window, as a level of its own.
+  const selected = await dragChart(page, 'Requests by service', 0.3, 0.7);
+  assert.ok(selected.from > live.from && selected.to < live.to && selected.to - selected.from > 60000, `a window inside the hour: ${JSON.stringify({ live, selected })}`);
+  assert.match(selected.text, /^Release to drill into \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC$/);
+  const zoomTitle = `Shop overview · ${selected.text.replace('Release to drill into ', '')}`;
+  await waitLevel(page, zoomTitle, 2);
   const top = await timeRange(page);
-  assert.ok(top.from > live.from && top.to < live.to, `zoomed inside the hour: ${JSON.stringify({ live, top })}`);
+  assert.deepEqual({ from: top.from, to: top.to, live: top.live }, { from: selected.from, to: selected.to, live: 'false' }, 'the level is exactly the dragged window');
+  assert.equal(await page.locator('[data-testid="chart-selection"]').count(), 0, 'the selection ends with the release');
   // A variable choice is part of the level's state too.
   const VAR = '[data-testid="variable"][data-name="service"]';
   await page.click(`${VAR} [data-value="billing"]`);
   await waitFor(page, 'service = billing', (s) => document.querySelector(s).getAttribute('data-value') === 'billing', VAR);
 
-  // Level 1: the tile's planned child, carrying the window.
+  // The tile's planned child, carrying the window.
   await page.click('[data-testid="panel"][data-title="Request rate"] [data-testid="kpi-tile"]');
-  await waitLevel(page, 'Request rate · gateway', 2);
+  await waitLevel(page, 'Request rate · gateway', 3);
   const level1 = await waitSettled(page, 5, 'the drill-down panels');
-  assert.deepEqual(await crumbs(page), ['Shop overview', 'Request rate · gateway']);
+  assert.deepEqual(await crumbs(page), ['Shop overview', zoomTitle, 'Request rate · gateway']);
   const titles = level1.panels.map((p) => p.title);
   assert.deepEqual(titles.slice(0, 3), ['Request rate', 'Request rate by endpoint', 'Request rate by status'], JSON.stringify(titles));
   assert.deepEqual(level1.panels.map((p) => p.kind).slice(3), ['trace_search', 'health_grid']);
@@ -103,39 +114,40 @@ test('drill from a KPI tile two levels down, then back with browser history, eac
   assert.deepEqual(await timeRange(page), top, 'the child keeps the parent window');
   assert.equal(await page.getAttribute(VAR, 'data-value'), 'billing', 'the child keeps the parent variables');
 
-  // Level 2: a chart point's bucket.
+  // A chart point's bucket.
   await clickChart(page, 'Request rate by endpoint', 0.5);
   const menu = page.locator('[data-testid="chart-menu"]');
   await menu.waitFor();
   const bucket = { from: Number(await menu.getAttribute('data-from-ms')), to: Number(await menu.getAttribute('data-to-ms')) };
-  assert.ok(bucket.from >= top.from && bucket.to <= top.to + 60000 && bucket.to - bucket.from >= 15000, JSON.stringify({ bucket, top }));
+  assert.ok(bucket.from >= top.from - 60000 && bucket.to <= top.to + 60000 && bucket.to - bucket.from >= 1000, JSON.stringify({ bucket, top }));
   await page.click('[data-testid="drill-bucket"]');
-  await waitFor(page, 'three breadcrumbs', () => document.querySelectorAll('[data-testid="breadcrumb"]').length === 3);
+  await waitFor(page, 'four breadcrumbs', () => document.querySelectorAll('[data-testid="breadcrumb"]').length === 4);
   await waitSettled(page, 5);
   const level2 = await timeRange(page);
   assert.deepEqual({ from: level2.from, to: level2.to }, bucket, 'the level is exactly the bucket');
   const c = await crumbs(page);
-  assert.deepEqual(c.slice(0, 2), ['Shop overview', 'Request rate · gateway']);
-  assert.match(c[2], /^Request rate · gateway · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC$/);
+  assert.deepEqual(c.slice(0, 3), ['Shop overview', zoomTitle, 'Request rate · gateway']);
+  assert.match(c[3], /^Request rate · gateway · \d\d:\d\d:\d\d–\d\d:\d\d:\d\d UTC$/);
 
   // Back twice walks the levels, each with its own window.
   await page.goBack();
-  await waitLevel(page, 'Request rate · gateway', 2);
-  assert.deepEqual(await timeRange(page), top, 'level 1 window restored');
+  await waitLevel(page, 'Request rate · gateway', 3);
+  assert.deepEqual(await timeRange(page), top, 'the tile level window restored');
   await page.goBack();
-  await waitLevel(page, null, 0);
+  await waitLevel(page, zoomTitle, 2);
   await waitSettled(page, 8);
-  assert.deepEqual(await timeRange(page), top, 'level 0 window restored');
-  assert.equal(await page.getAttribute(VAR, 'data-value'), 'billing', 'level 0 variables restored');
+  assert.deepEqual(await timeRange(page), top, 'the dragged window restored');
+  assert.equal(await page.getAttribute(VAR, 'data-value'), 'billing', 'its variables restored');
   assert.ok((await snapshot(page)).panels.some((p) => p.title === 'Requests by service'));
-  // Two more steps back undo the variable choice, then the drag zoom.
+  // Two more steps back undo the variable choice, then the drag.
   await page.goBack();
   await waitFor(page, 'service = All', (s) => document.querySelector(s).getAttribute('data-value') === '$__all', VAR);
   await page.goBack();
+  await waitLevel(page, null, 0);
   await waitFor(page, 'the live hour again', () => document.querySelector('[data-testid="time-range"]').getAttribute('data-live') === 'true');
-  // Forward returns to the child level.
+  // Forward returns to the tile's level.
   for (let i = 0; i < 3; i++) await page.goForward();
-  await waitLevel(page, 'Request rate · gateway', 2);
+  await waitLevel(page, 'Request rate · gateway', 3);
   assert.deepEqual(page.errors.filter((e) => !e.startsWith('console.error')), []);
 });
 
