@@ -4,6 +4,8 @@
 //! The editor component binds inputs to these fields and calls `to_panel`; all parsing and
 //! checking happens here. Pure: no IO.
 
+use crate::core::drill::{target_ref, TargetRef};
+use crate::core::link::decode_fragment;
 use crate::core::query::{Agg, MatchOp, Matcher, MetricQuery, PromqlQuery, Query, RangeFn};
 use crate::core::spec::{Direction, DrillTarget, KpiSpec, Panel, PanelDef, Reduce, Thresholds, TimeseriesSpec, Unit};
 
@@ -60,7 +62,13 @@ pub struct PanelDraft {
     /// KPI settings the form does not show, kept as they were.
     pub decimals: Option<u8>,
     pub sparkline: bool,
+    /// The KPI's drill target as loaded (kept when the form's choice does not change it).
     pub drill: Option<DrillTarget>,
+    /// Where a click on the KPI leads: `auto` (the planned breakdown) or `dashboard` (the
+    /// one in `drill_target`).
+    pub drill_mode: String,
+    /// A link (whole URL or `d=1.…`/`json=…` fragment) or a Recent key.
+    pub drill_target: String,
 }
 
 impl PanelDraft {
@@ -89,6 +97,8 @@ impl PanelDraft {
             decimals: None,
             sparkline: true,
             drill: None,
+            drill_mode: "auto".into(),
+            drill_target: String::new(),
         }
     }
 
@@ -103,6 +113,10 @@ impl PanelDraft {
                 d.decimals = k.decimals;
                 d.sparkline = k.sparkline;
                 d.drill = k.drill.clone();
+                if let Some(DrillTarget::Dashboard(target)) = &k.drill {
+                    d.drill_mode = "dashboard".into();
+                    d.drill_target = target.clone();
+                }
                 (Some(k.query.clone()), k.unit, k.thresholds)
             }
             PanelDef::Timeseries(t) => {
@@ -291,6 +305,45 @@ impl PanelDraft {
         Some(title)
     }
 
+    /// The drill target the form describes: the planned breakdown, or a chosen dashboard
+    /// whose link must open (a Recent key is looked up only when the tile is clicked; a
+    /// target the form left as loaded is kept unchecked).
+    pub fn drill_target(&self) -> Result<Option<DrillTarget>, Vec<String>> {
+        match self.drill_mode.as_str() {
+            "" | "auto" => Ok(match &self.drill {
+                Some(DrillTarget::Dashboard(_)) => None,
+                other => other.clone(),
+            }),
+            "dashboard" => {
+                let text = self.drill_target.trim();
+                if text.is_empty() {
+                    return Err(vec!["Choose a dashboard from Recent or paste a link for the drill-down.".into()]);
+                }
+                // A target the form did not change is kept as it was loaded.
+                if let Some(DrillTarget::Dashboard(loaded)) = &self.drill {
+                    if loaded == text {
+                        return Ok(self.drill.clone());
+                    }
+                }
+                match target_ref(text) {
+                    TargetRef::Fragment(fragment) => {
+                        let out = decode_fragment(&fragment);
+                        match (out.dashboard, out.error) {
+                            (Some(_), None) => Ok(Some(DrillTarget::Dashboard(fragment))),
+                            (_, Some(e)) => Err(vec![format!("The drill-down link cannot be opened: {e}")]),
+                            (None, None) => Err(vec!["The drill-down link holds no dashboard.".into()]),
+                        }
+                    }
+                    TargetRef::RecentKey(key) if key.contains(char::is_whitespace) || key.contains("://") => {
+                        Err(vec![format!("\"{key}\" is neither a Napkin link nor a Recent dashboard.")])
+                    }
+                    TargetRef::RecentKey(key) => Ok(Some(DrillTarget::Dashboard(key))),
+                }
+            }
+            other => Err(vec![format!("Unknown drill-down choice \"{other}\".")]),
+        }
+    }
+
     /// The finished panel, or every problem that stops it.
     pub fn to_panel(&self) -> Result<Panel, Vec<String>> {
         let mut problems = Vec::new();
@@ -303,6 +356,11 @@ impl PanelDraft {
             problems.push("Give the panel a title.".to_string());
         }
         let thresholds = self.thresholds().map_err(|p| problems.extend(p)).ok().flatten();
+        let drill = if self.kind == "kpi" {
+            self.drill_target().map_err(|p| problems.extend(p)).ok().flatten()
+        } else {
+            None
+        };
         let def = match (self.kind.as_str(), query) {
             ("kpi", Some(query)) => Some(PanelDef::Kpi(KpiSpec {
                 query,
@@ -311,7 +369,7 @@ impl PanelDraft {
                 thresholds,
                 decimals: self.decimals,
                 sparkline: self.sparkline,
-                drill: self.drill.clone(),
+                drill,
             })),
             ("timeseries", Some(query)) => {
                 let mut queries = vec![query];
@@ -446,6 +504,42 @@ mod tests {
             k.drill = Some(DrillTarget::Dashboard("d=1.abc".into()));
         }
         assert_eq!(PanelDraft::from_panel(&panel).to_panel().unwrap(), panel);
+    }
+
+    #[test]
+    fn the_drill_target_is_the_breakdown_or_a_chosen_dashboard_that_opens() {
+        let tile = shop_overview().panels.into_iter().find(|p| p.id == "rate").unwrap();
+        let mut d = PanelDraft::from_panel(&tile);
+        assert_eq!(d.drill_mode, "auto");
+        let drill = |p: Panel| match p.def {
+            PanelDef::Kpi(k) => k.drill,
+            _ => panic!("a KPI"),
+        };
+        d.drill_mode = "dashboard".into();
+        let problems = d.to_panel().unwrap_err();
+        assert!(problems[0].contains("Choose a dashboard"), "{problems:?}");
+        let target = crate::core::link::encode_share(&shop_overview());
+        d.drill_target = format!("  https://napkin.example/#{target} ");
+        assert_eq!(drill(d.to_panel().unwrap()), Some(DrillTarget::Dashboard(target.clone())), "a whole URL keeps only its fragment");
+        d.drill_target = "k-42".into();
+        assert_eq!(drill(d.to_panel().unwrap()), Some(DrillTarget::Dashboard("k-42".into())), "a Recent key");
+        d.drill_target = format!("{}", &target[..target.len() / 2]);
+        let problems = d.to_panel().unwrap_err();
+        assert!(problems[0].starts_with("The drill-down link cannot be opened"), "{problems:?}");
+        d.drill_target = "https://example.com/not napkin".into();
+        assert!(d.to_panel().unwrap_err()[0].contains("neither a Napkin link"));
+        // Back to automatic: a chosen target goes, the form round-trips.
+        d.drill_target = target.clone();
+        let chosen = d.to_panel().unwrap();
+        let mut again = PanelDraft::from_panel(&chosen);
+        assert_eq!((again.drill_mode.as_str(), again.drill_target.as_str()), ("dashboard", target.as_str()));
+        again.drill_mode = "auto".into();
+        assert_eq!(drill(again.to_panel().unwrap()), None);
+        // Charts have no drill target whatever the form says.
+        again.kind = "timeseries".into();
+        again.drill_mode = "dashboard".into();
+        again.drill_target = String::new();
+        assert!(again.to_panel().is_ok());
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The side editor for one panel: kind, datasource, a query builder (metric, label
 //! filters with suggestions from the datasource, function, aggregation, grouping,
 //! quantile) with the generated PromQL shown, or PromQL typed directly; unit and
-//! thresholds. The form edits a `core::editor::PanelDraft`; `to_panel` validates it.
+//! thresholds; for a KPI, what a click opens (its breakdown or a chosen dashboard). The form edits a `core::editor::PanelDraft`; `to_panel` validates it.
 
 use super::state::use_app;
 use crate::core::editor::{MatcherDraft, PanelDraft, QueryMode};
@@ -214,6 +214,9 @@ fn EditorForm(draft: PanelDraft) -> impl IntoView {
                     </label>
                 </Show>
             </div>
+            <Show when=move || d.with(|d| d.kind == "kpi")>
+                <DrillField d=d/>
+            </Show>
             <div class="nk-field-row">
                 <label class="nk-field">"Thresholds"
                     <select class="nk-select" data-testid="editor-direction" prop:value=text(|d| d.direction.clone())
@@ -241,6 +244,48 @@ fn EditorForm(draft: PanelDraft) -> impl IntoView {
                 <button class="nk-button nk-button-primary" data-testid="editor-apply" on:click=apply>"Apply"</button>
             </footer>
         </aside>
+    }
+}
+
+/// Where a click on a KPI tile leads: its planned breakdown, or a dashboard the user
+/// picks from this browser's Recent list (its link is copied into the tile, so the target
+/// travels with shared links) or pastes as a link.
+#[component]
+fn DrillField(d: RwSignal<PanelDraft>) -> impl IntoView {
+    let (recent, _) = super::library::read_recent();
+    let entries: Vec<(String, String, String)> =
+        recent.entries.into_iter().map(|e| (e.key, format!("{} ({} panels)", e.title, e.panel_count), e.fragment)).collect();
+    let fragments = StoredValue::new(entries.iter().map(|(k, _, f)| (k.clone(), f.clone())).collect::<Vec<_>>());
+    let chosen = move || d.with(|d| d.drill_mode == "dashboard");
+    view! {
+        <div class="nk-field-row">
+            <label class="nk-field">"Click opens"
+                <select class="nk-select" data-testid="editor-drill" prop:value=move || d.with(|d| if d.drill_mode == "dashboard" { "dashboard" } else { "auto" })
+                    on:change=move |ev| { let v = event_target_value(&ev); d.update(|d| d.drill_mode = v) }>
+                    <option value="auto">"its breakdown (planned)"</option>
+                    <option value="dashboard">"a dashboard I choose"</option>
+                </select>
+            </label>
+            <Show when=chosen>
+                <label class="nk-field">"From Recent"
+                    <select class="nk-select" data-testid="editor-drill-recent" prop:value=""
+                        on:change=move |ev| {
+                            let key = event_target_value(&ev);
+                            if let Some(f) = fragments.with_value(|l| l.iter().find(|(k, _)| *k == key).map(|(_, f)| f.clone())) {
+                                d.update(|d| d.drill_target = f);
+                            }
+                        }>
+                        <option value="">"pick a dashboard…"</option>
+                        {entries.iter().map(|(key, label, _)| view! { <option value=key.clone()>{label.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="nk-field">"or its link"
+                    <input class="nk-input" data-testid="editor-drill-link" placeholder="https://…/#d=1.…" spellcheck="false"
+                        prop:value=move || d.with(|d| d.drill_target.clone())
+                        on:input=move |ev| { let v = event_target_value(&ev); d.update(|d| d.drill_target = v) }/>
+                </label>
+            </Show>
+        </div>
     }
 }
 

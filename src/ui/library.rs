@@ -21,7 +21,8 @@ use wasm_bindgen::JsCast;
 pub(super) const RECENT_KEY: &str = "napkin.recent.v1";
 const THEME_KEY: &str = "napkin.theme";
 
-fn read_recent() -> (RecentList, Option<String>) {
+/// This browser's Recent list, and why it could not be read whole (if so).
+pub(super) fn read_recent() -> (RecentList, Option<String>) {
     RecentList::decode(storage::get(Store::Local, RECENT_KEY).as_deref())
 }
 
