@@ -40,15 +40,17 @@ pub struct Collected {
 impl Collected {
     /// A short note for the chart when something was left out, else `None`.
     pub fn note(&self) -> Option<String> {
-        match (self.dropped, self.without_trace) {
-            (0, 0) => None,
-            (d, 0) => Some(format!("Showing {} of {} exemplars.", self.points.len(), self.points.len() + d)),
-            (0, w) => Some(format!("{w} exemplars without a trace id are not shown.")),
-            (d, w) => Some(format!(
-                "Showing {} of {} exemplars; {w} without a trace id are not shown.",
-                self.points.len(),
-                self.points.len() + d
-            )),
+        let shown = self.points.len();
+        let capped = (self.dropped > 0).then(|| format!("Showing {shown} of {} exemplars.", shown + self.dropped));
+        let untraced = match self.without_trace {
+            0 => None,
+            1 => Some("1 exemplar without a trace id is not shown.".to_string()),
+            n => Some(format!("{n} exemplars without a trace id are not shown.")),
+        };
+        match (capped, untraced) {
+            (None, None) => None,
+            (Some(a), None) | (None, Some(a)) => Some(a),
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
         }
     }
 }
@@ -284,6 +286,10 @@ mod tests {
         let c = collect(&[answer(&[("job", "api")], many)], MAX_EXEMPLARS);
         assert_eq!((c.points.len(), c.dropped), (500, 100));
         assert_eq!(c.note().unwrap(), "Showing 500 of 600 exemplars.");
+        let mut both = c.clone();
+        both.without_trace = 1;
+        assert_eq!(both.note().unwrap(), "Showing 500 of 600 exemplars. 1 exemplar without a trace id is not shown.");
+        assert_eq!(Collected::default().note(), None);
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod bench;
 pub mod clipboard;
 pub mod clock;
 pub mod config;
+pub mod exemplars;
 pub mod ds_status;
 pub mod files;
 pub mod health_poll;

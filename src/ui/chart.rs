@@ -73,7 +73,13 @@ fn theme() -> Theme {
 }
 
 #[component]
-pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoView {
+pub fn ChartPanel(
+    fetch: Memo<PanelFetch>,
+    spec: TimeseriesSpec,
+    /// The panel's id, under which the fetcher stores its exemplars (none without it).
+    #[prop(optional, into)]
+    panel_id: String,
+) -> impl IntoView {
     let state = use_app();
     let canvas = NodeRef::<Canvas>::new();
     let overlay = NodeRef::<Canvas>::new();
@@ -228,6 +234,7 @@ pub fn ChartPanel(fetch: Memo<PanelFetch>, spec: TimeseriesSpec) -> impl IntoVie
                     </div>
                 })}
                 <super::notes::NoteMarkers model=model width=width/>
+                <super::exemplars::ExemplarMarkers panel_id=panel_id fetch=fetch model=model width=width height=height/>
                 <super::drill::ChartMenu menu=menu/>
                 <div class="nk-chart-zone">{move || model.with(|m| m.as_ref().map(|m| m.zone.clone()).unwrap_or_default())}</div>
                 <Show when=move || readout().is_some()>

@@ -44,6 +44,7 @@ pub fn abort_all() {
 /// Starts the fetch driver for the app.
 pub fn use_panel_fetcher(state: AppState) {
     on_cleanup(abort_all);
+    super::exemplars::install_store();
     Effect::new(move |previous: Option<Option<FetchInputs>>| {
         let tick = state.refresh_tick.get();
         let doc = state.doc_key.get();
@@ -100,10 +101,11 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
     let task = async move {
         let jobs = jobs_for(&panel.def, range, width_px);
         // A snapshot (`ui::snapshot`) serves its stored frames and their range instead.
-        let (result, range) = match super::snapshot::stored(state, &id) {
-            Some(stored) => stored,
-            None => (runner::run(&registry, &panel.datasource, &jobs).await, range),
+        let (result, range, live) = match super::snapshot::stored(state, &id) {
+            Some((stored, range)) => (stored, range, false),
+            None => (runner::run(&registry, &panel.datasource, &jobs).await, range, true),
         };
+        let succeeded = result.is_ok();
         let now = now_ms();
         let retry = state
             .fetches
@@ -116,6 +118,10 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
                 current.then(|| entry.retry_delay_ms()).flatten()
             })
             .flatten();
+        // Exemplars come after the chart's data is stored and never fail the panel.
+        if live && succeeded {
+            super::exemplars::fetch_for(&panel, &jobs, &registry).await;
+        }
         if let Some(delay) = retry {
             set_timeout(
                 move || {

@@ -163,7 +163,7 @@ fn PanelFrame(panel: Panel, places: Memo<Vec<LayoutItem>>, preview: RwSignal<Opt
     };
     let body = match panel.def.clone() {
         PanelDef::Kpi(spec) => view! { <KpiTile panel_id=panel.id.clone() spec=spec/> }.into_any(),
-        PanelDef::Timeseries(spec) => view! { <ChartPanel fetch=fetch spec=spec/> }.into_any(),
+        PanelDef::Timeseries(spec) => view! { <ChartPanel fetch=fetch spec=spec panel_id=panel.id.clone()/> }.into_any(),
         PanelDef::HealthGrid(spec) => view! { <super::health::HealthGrid panel_id=panel.id.clone() datasource=panel.datasource.clone() spec=spec/> }.into_any(),
         PanelDef::Waterfall(spec) => view! { <super::trace::Waterfall panel=panel.clone() spec=spec/> }.into_any(),
         PanelDef::TraceSearch(spec) => view! { <super::trace::TraceSearch panel=panel.clone() spec=spec/> }.into_any(),

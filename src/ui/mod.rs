@@ -10,6 +10,7 @@ mod drill;
 mod notes;
 mod snapshot;
 mod editor;
+mod exemplars;
 mod fetcher;
 pub mod grid;
 pub mod health;
