@@ -23,7 +23,7 @@ use crate::core::time::TimeRange;
 use crate::core::trace::{AttrValue, SpanKind, Trace};
 
 /// Time slots per range: each series gets at most one regular exemplar per slot.
-const SLOTS: i64 = 30;
+const SLOTS: i64 = 15;
 /// The most incidents whose traces are added (the newest ones).
 const MAX_INCIDENTS: usize = 12;
 /// The demo's request kinds (see `traces.rs`): a checkout and an item lookup.
@@ -145,7 +145,7 @@ mod tests {
         let mut total = 0;
         for series in &answer {
             let service = &series.series_labels.iter().find(|(k, _)| k == "service").unwrap().1;
-            assert!(series.exemplars.len() >= 20, "{service}: {}", series.exemplars.len());
+            assert!(series.exemplars.len() >= 10, "{service}: {}", series.exemplars.len());
             for e in &series.exemplars {
                 assert!((range.from_ms()..=range.to_ms()).contains(&e.time_ms));
                 let trace = trace_of(e);
