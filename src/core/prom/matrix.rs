@@ -315,10 +315,99 @@ const EXACT_POW10: [f64; 23] = [
     1e20, 1e21, 1e22,
 ];
 
+/// The most fraction digits the table-driven path below takes.
+const MAX_SCALE: usize = 31;
+
+/// For each `s` in `0..=MAX_SCALE`, `5^-s` as a 128-bit fraction with its top bit set:
+/// `floor(2^(z + 127) / 5^s) + 1` where `2^(z - 1) < 5^s < 2^z` (and `2^127` for `s = 0`),
+/// as (high, low) halves. Computed at compile time by long division.
+const POW5_INV: [(u64, u64); MAX_SCALE + 1] = pow5_inv_table();
+
+const fn pow5_inv_table() -> [(u64, u64); MAX_SCALE + 1] {
+    let mut table = [(1u64 << 63, 0u64); MAX_SCALE + 1];
+    let mut s = 1;
+    while s <= MAX_SCALE {
+        let mut p: u128 = 1;
+        let mut k = 0;
+        while k < s {
+            p *= 5;
+            k += 1;
+        }
+        let z = 128 - p.leading_zeros();
+        // Long division of 2^(z + 127) by p, one quotient bit at a time.
+        let (mut rem, mut quot, mut step) = (1u128, 0u128, 0);
+        while step < z + 127 {
+            rem <<= 1;
+            quot <<= 1;
+            if rem >= p {
+                rem -= p;
+                quot |= 1;
+            }
+            step += 1;
+        }
+        quot += 1;
+        table[s] = ((quot >> 64) as u64, quot as u64);
+        s += 1;
+    }
+    table
+}
+
+/// `mantissa / 10^scale` correctly rounded (Eisel–Lemire with a table of `5^-scale`), for
+/// `0 < mantissa < 2^64` and `scale <= MAX_SCALE`; `None` in the rare cases where the
+/// 128-bit product cannot decide the rounding (the caller then uses the standard parser).
+#[inline]
+fn decimal_to_f64(mantissa: u64, scale: usize) -> Option<f64> {
+    let q = -(scale as i64);
+    let lz = mantissa.leading_zeros();
+    let w = mantissa << lz;
+    let (t_hi, t_lo) = POW5_INV[scale];
+    let first = u128::from(w) * u128::from(t_hi);
+    let (mut hi, mut lo) = ((first >> 64) as u64, first as u64);
+    // 55 bits of result are needed (52 stored + hidden + round + one for the shift); when
+    // the bits below them are all ones, the low half of the table entry may carry into them.
+    if hi & 0x1FF == 0x1FF {
+        let second = u128::from(w) * u128::from(t_lo);
+        let second_hi = (second >> 64) as u64;
+        let (sum, carry) = lo.overflowing_add(second_hi);
+        lo = sum;
+        if carry {
+            hi = hi.wrapping_add(1);
+        }
+    }
+    if lo == u64::MAX {
+        return None;
+    }
+    let upper = (hi >> 63) as i64;
+    let shift = upper + 9;
+    let mut m = hi >> shift;
+    // floor(q * log2(10)) + 63, then biased.
+    let mut power2 = (((152_170 + 65_536) * q) >> 16) + 63 + upper - i64::from(lz) + 1023;
+    if power2 <= 0 || power2 >= 0x7FF {
+        return None;
+    }
+    // An exact halfway case can only happen for tiny scales; ties go to even.
+    if lo <= 1 && q >= -4 && m & 3 == 1 && (m << shift) == hi {
+        m &= !1;
+    }
+    m += m & 1;
+    m >>= 1;
+    if m >= 2 << 52 {
+        m = 1 << 52;
+        power2 += 1;
+    }
+    m &= !(1 << 52);
+    if power2 >= 0x7FF {
+        return None;
+    }
+    Some(f64::from_bits(m | ((power2 as u64) << 52)))
+}
+
 /// A sample value from its string, exactly as `str::parse::<f64>` after `trim` reads it.
-/// Plain decimals whose digits fit in 53 bits are one exact division (correctly rounded,
-/// so equal to the standard parser); everything else ("NaN", "+Inf", exponents, long
-/// mantissas) goes to the standard parser.
+/// Plain decimals (an optional `-`, digits, at most one inner `.`) with at most 19
+/// significant digits are read here: one exact division when the digits fit in 53 bits
+/// (correctly rounded, so equal to the standard parser), else the table-driven
+/// `decimal_to_f64` (the 17-digit shortest form of most doubles). Everything else ("NaN",
+/// "+Inf", exponents, longer mantissas) goes to the standard parser.
 #[inline]
 fn sample_value(s: &[u8]) -> Option<f64> {
     let (negative, digits) = match s.first() {
@@ -326,14 +415,17 @@ fn sample_value(s: &[u8]) -> Option<f64> {
         _ => (false, s),
     };
     let mut mantissa: u64 = 0;
-    let mut count = 0usize;
+    let mut significant = 0usize;
     let mut fraction: Option<usize> = None;
     let mut simple = !digits.is_empty();
     for (k, c) in digits.iter().enumerate() {
         match c {
-            b'0'..=b'9' if count < 19 => {
+            b'0'..=b'9' if significant < 19 => {
                 mantissa = mantissa * 10 + u64::from(c - b'0');
-                count += 1;
+                // Leading zeros do not count: "0.000123" has three significant digits.
+                if mantissa != 0 {
+                    significant += 1;
+                }
             }
             b'.' if fraction.is_none() && k > 0 && k + 1 < digits.len() => fraction = Some(k + 1),
             _ => {
@@ -344,8 +436,16 @@ fn sample_value(s: &[u8]) -> Option<f64> {
     }
     if simple {
         let scale = fraction.map_or(0, |f| digits.len() - f);
-        if mantissa < (1 << 53) && scale < EXACT_POW10.len() {
-            let v = mantissa as f64 / EXACT_POW10[scale];
+        let v = if mantissa == 0 {
+            Some(0.0)
+        } else if mantissa < (1 << 53) && scale < EXACT_POW10.len() {
+            Some(mantissa as f64 / EXACT_POW10[scale])
+        } else if scale <= MAX_SCALE {
+            decimal_to_f64(mantissa, scale)
+        } else {
+            None
+        };
+        if let Some(v) = v {
             return Some(if negative { -v } else { v });
         }
     }
@@ -368,6 +468,97 @@ mod tests {
         }
         assert_eq!(sample_value(b"x"), None);
         assert_eq!(sample_value(b""), None);
+    }
+
+    /// A small deterministic generator (xorshift64*) for the bulk comparison below.
+    struct Rng(u64);
+
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+        }
+
+        fn below(&mut self, n: u64) -> u64 {
+            self.next() % n
+        }
+    }
+
+    /// `digits` with a decimal point `scale` places from the right (zero-padded), optionally negative.
+    fn decimal(mantissa: u64, scale: usize, negative: bool) -> String {
+        let mut d = mantissa.to_string();
+        if scale > 0 {
+            if d.len() <= scale {
+                d = format!("{}{d}", "0".repeat(scale + 1 - d.len()));
+            }
+            d.insert(d.len() - scale, '.');
+        }
+        if negative {
+            d.insert(0, '-');
+        }
+        d
+    }
+
+    #[test]
+    fn sample_values_equal_the_standard_parser_bit_for_bit_on_millions_of_decimals() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut checked, mut table_path) = (0usize, 0usize);
+        for i in 0..1_500_000u64 {
+            let negative = rng.below(4) == 0;
+            let text = match i % 6 {
+                // The shortest form of an arbitrary double (Rust writes it without an
+                // exponent: huge integers, subnormals as long zero runs).
+                0 => {
+                    let v = f64::from_bits(rng.next());
+                    if !v.is_finite() {
+                        continue;
+                    }
+                    v.to_string()
+                }
+                // 17 significant digits at any scale the table covers and a little past it.
+                1 => decimal(10u64.pow(16) + rng.below(9 * 10u64.pow(16)), rng.below(36) as usize, negative),
+                // Any mantissa up to 19 digits.
+                2 => decimal(rng.next() % 10u64.pow(19), rng.below(36) as usize, negative),
+                // Integers and short fractions of 54–64 bits: half of them are exact ties.
+                3 => decimal(rng.next() >> rng.below(11), rng.below(5) as usize, negative),
+                // A random walk's values as JavaScript prints them (the benchmark's shape).
+                4 => (rng.below(1 << 53) as f64 / (1u64 << 53) as f64 * 100.0).to_string(),
+                // Doubles in a metric's usual range, shortest form.
+                _ => (f64::from_bits(rng.next()) % 1e9).abs().to_string(),
+            };
+            let fast = sample_value(text.as_bytes());
+            let standard = text.parse::<f64>().ok();
+            assert_eq!(fast.map(f64::to_bits), standard.map(f64::to_bits), "input: {text:?}");
+            checked += 1;
+            let t = text.trim_start_matches('-');
+            let scale = t.find('.').map_or(0, |p| t.len() - p - 1);
+            let m: Option<u64> = t.replace('.', "").parse().ok();
+            if let Some(m) = m.filter(|m| *m >= 1 << 53 && scale <= MAX_SCALE) {
+                if decimal_to_f64(m, scale).is_some() {
+                    table_path += 1;
+                }
+            }
+        }
+        assert!(checked > 1_400_000, "{checked}");
+        // The table path decides nearly every long decimal itself (it gives up only when
+        // the product's low bits are all ones).
+        eprintln!("checked {checked}, table path {table_path}");
+        assert!(table_path > 700_000, "{table_path}");
+    }
+
+    #[test]
+    fn the_table_path_rounds_ties_and_carries_like_the_standard_parser() {
+        for text in [
+            "9007199254740993", "9007199254740995", "18014398509481985", "18446744073709551615",
+            "1844674407370955161.5", "123.45678901234567", "0.30000000000000004", "99999999999999999.99",
+            "0.0000000000000000000000000000001", "1.0000000000000000000000000000001",
+            "0.1234567890123456789", "47.839201837462514", "9999999999999999999",
+        ] {
+            let fast = sample_value(text.as_bytes());
+            assert_eq!(fast.map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits), "input: {text:?}");
+        }
     }
 
     #[test]
