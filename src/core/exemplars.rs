@@ -55,11 +55,12 @@ impl Collected {
     }
 }
 
-/// The series labels as text, `__name__` left out (`value` when nothing is left).
+/// The series labels as text, `__name__` left out (its name when nothing else is left;
+/// empty for a series without labels).
 fn series_text(labels: &[(String, String)]) -> String {
     let parts: Vec<String> = labels.iter().filter(|(k, _)| k != "__name__").map(|(k, v)| format!("{k}={v}")).collect();
     if parts.is_empty() {
-        labels.iter().find(|(k, _)| k == "__name__").map(|(_, v)| v.clone()).unwrap_or_else(|| "value".into())
+        labels.iter().find(|(k, _)| k == "__name__").map(|(_, v)| v.clone()).unwrap_or_default()
     } else {
         parts.join(", ")
     }
@@ -171,13 +172,8 @@ pub fn markers(model: &ChartModel, points: &[ExemplarPoint], width_px: f64, heig
 
 /// The marker's accessible name: time (UTC), value in the chart's unit, series and trace.
 pub fn label(p: &ExemplarPoint, unit: Unit) -> String {
-    format!(
-        "Exemplar at {}, value {}, {}, trace {}. Open the trace.",
-        format_rfc3339_utc(p.t_ms),
-        format_value(p.value, unit, None),
-        p.series,
-        p.trace_id
-    )
+    let series = if p.series.is_empty() { String::new() } else { format!(", {}", p.series) };
+    format!("Exemplar at {}, value {}{series}, trace {}. Open the trace.", format_rfc3339_utc(p.t_ms), format_value(p.value, unit, None), p.trace_id)
 }
 
 /// The level below `current` that shows trace `trace_hex` (from `datasource`) in a
@@ -251,7 +247,9 @@ mod tests {
         // The `traceID` spelling (OpenTelemetry's Java agent) works too.
         let mut other = answer(&[], vec![(5, 1.0, None)]);
         other.exemplars[0].labels = vec![("traceID".into(), "00f067aa0ba902b7".into())];
-        assert_eq!(collect(&[other], 10).points[0].series, "value");
+        let unlabelled = collect(&[other], 10).points[0].clone();
+        assert_eq!(unlabelled.series, "");
+        assert!(label(&unlabelled, Unit::Seconds).contains(", trace 000000000000000000f067aa0ba902b7."), "no empty series part");
     }
 
     #[test]

@@ -92,9 +92,28 @@ fn next_group() -> u64 {
     NEXT.fetch_add(1, Ordering::Relaxed)
 }
 
-/// Moves the keyboard focus to marker `i` of group `group`.
-fn focus_marker(group: u64, i: usize) {
-    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("nk-exemplar-{group}-{i}")));
+/// A marker's stable identity across refreshes (so a focused marker keeps its focus and
+/// unchanged markers keep their elements): instant, trace and a hash of the series.
+fn key_of(p: &ExemplarPoint) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    p.series.hash(&mut h);
+    format!("{}-{}-{:x}", p.t_ms, p.trace_id, h.finish())
+}
+
+/// One placed marker: its key, its point and where it sits.
+#[derive(Debug, Clone, PartialEq)]
+struct Placed {
+    key: String,
+    point: ExemplarPoint,
+    left: f64,
+    top: f64,
+    clamped: bool,
+}
+
+/// Moves the keyboard focus to the marker `key` of group `group`.
+fn focus_marker(group: u64, key: &str) {
+    let element = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id(&format!("nk-exemplar-{group}-{key}")));
     if let Some(e) = element.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = e.focus();
     }
@@ -117,11 +136,24 @@ pub fn ExemplarMarkers(
         let points = entry.with(|e| e.points.clone());
         model.with(|m| {
             let Some(m) = m else { return Vec::new() };
-            markers(m, &points, w, h).into_iter().map(|mk| (mk.clone(), points[mk.index].clone(), label(&points[mk.index], m.unit))).collect::<Vec<_>>()
+            markers(m, &points, w, h)
+                .into_iter()
+                .map(|mk| {
+                    let point = points[mk.index].clone();
+                    Placed { key: key_of(&point), point, left: mk.left_px, top: mk.top_px, clamped: mk.clamped }
+                })
+                .collect::<Vec<_>>()
         })
     });
+    let positions = Memo::new(move |_| placed.with(|v| v.iter().map(|p| (p.key.clone(), (p.left, p.top, p.clamped))).collect::<HashMap<_, _>>()));
+    // The one marker in the tab order: the last one focused while it is shown, else the first.
+    let active = RwSignal::new(None::<String>);
+    let tab_key = Memo::new(move |_| {
+        let chosen = active.get();
+        placed.with(|v| chosen.filter(|k| v.iter().any(|p| p.key == *k)).or_else(|| v.first().map(|p| p.key.clone())))
+    });
+    let has_traces = Memo::new(move |_| entry.with(|e| e.traces.is_some()));
     let group = next_group();
-    let active = RwSignal::new(0usize);
     let open = move |p: &ExemplarPoint| {
         let Some(ds) = entry.with_untracked(|e| e.traces.clone()) else { return };
         let step = fetch.with_untracked(|f| f.frames.as_ref().and_then(|fr| fr.first().map(|x| x.step_ms)).filter(|s| *s > 0)).unwrap_or(60_000);
@@ -130,46 +162,51 @@ pub fn ExemplarMarkers(
         open_level(state, d);
     };
     let on_key = move |ev: web_sys::KeyboardEvent| {
-        let count = placed.with_untracked(|p| p.len());
-        if count == 0 {
-            return;
-        }
-        let now = active.get_untracked().min(count - 1);
-        let next = match ev.key().as_str() {
-            "ArrowRight" | "ArrowUp" => (now + 1).min(count - 1),
-            "ArrowLeft" | "ArrowDown" => now.saturating_sub(1),
-            "Home" => 0,
-            "End" => count - 1,
-            _ => return,
-        };
+        let next = placed.with_untracked(|v| {
+            let last = v.len().checked_sub(1)?;
+            let now = tab_key.with_untracked(|k| v.iter().position(|p| Some(&p.key) == k.as_ref())).unwrap_or(0);
+            let i = match ev.key().as_str() {
+                "ArrowRight" | "ArrowUp" => (now + 1).min(last),
+                "ArrowLeft" | "ArrowDown" => now.saturating_sub(1),
+                "Home" => 0,
+                "End" => last,
+                _ => return None,
+            };
+            Some(v[i].key.clone())
+        });
+        let Some(key) = next else { return };
         ev.prevent_default();
         ev.stop_propagation();
-        active.set(next);
-        focus_marker(group, next);
+        focus_marker(group, &key);
+        active.set(Some(key));
     };
     view! {
         <div class="nk-exemplars" role="group" aria-label="Exemplars: samples linked to traces" data-testid="exemplars"
             data-count=move || placed.with(|p| p.len()).to_string() on:keydown=on_key>
-            {move || {
-                let has_traces = entry.with(|e| e.traces.is_some());
-                let shown = placed.get();
-                let current = active.get().min(shown.len().saturating_sub(1));
-                shown.into_iter().enumerate().map(|(i, (mk, p, text))| {
-                    let title = if has_traces { text.clone() } else { format!("{text} No trace datasource is configured.") };
-                    let point = p.clone();
+            <For each=move || placed.get() key=|p| p.key.clone() let:p>
+                {
+                    let unit = model.with_untracked(|m| m.as_ref().map(|m| m.unit)).unwrap_or_default();
+                    let text = label(&p.point, unit);
+                    let (k1, k2, k3) = (p.key.clone(), p.key.clone(), p.key.clone());
+                    let at = Memo::new(move |_| positions.with(|m| m.get(&k1).copied()));
+                    let title = {
+                        let text = text.clone();
+                        move || if has_traces.get() { text.clone() } else { format!("{text} No trace datasource is configured.") }
+                    };
+                    let point = p.point.clone();
                     view! {
-                        <button type="button" class="nk-exemplar" class:nk-exemplar-clamped=mk.clamped data-testid="exemplar"
-                            id=format!("nk-exemplar-{group}-{i}")
-                            data-trace-id=p.trace_id.clone() data-ts-ms=p.t_ms.to_string() data-value=p.value.to_string()
-                            aria-label=text title=title aria-disabled=(!has_traces).then_some("true")
-                            tabindex=if i == current { "0" } else { "-1" }
-                            style=format!("left: {:.1}px; top: {:.1}px", mk.left_px, mk.top_px)
-                            on:focus=move |_| active.set(i)
-                            on:mousedown=|ev| ev.stop_propagation()
+                        <button type="button" class="nk-exemplar" data-testid="exemplar"
+                            class:nk-exemplar-clamped=move || at.get().is_some_and(|a| a.2)
+                            id=format!("nk-exemplar-{group}-{}", p.key)
+                            data-trace-id=p.point.trace_id.clone() data-ts-ms=p.point.t_ms.to_string() data-value=p.point.value.to_string()
+                            aria-label=text title=title aria-disabled=move || (!has_traces.get()).then_some("true")
+                            tabindex=move || if tab_key.with(|t| t.as_deref() == Some(k2.as_str())) { "0" } else { "-1" }
+                            style=move || at.get().map(|(l, t, _)| format!("left: {l:.1}px; top: {t:.1}px")).unwrap_or_default()
+                            on:focus=move |_| active.set(Some(k3.clone()))
                             on:click=move |_| open(&point)></button>
                     }
-                }).collect_view()
-            }}
+                }
+            </For>
         </div>
         <Show when=move || entry.with(|e| e.note.is_some())>
             <p class="nk-exemplar-note" data-testid="exemplar-note">{move || entry.with(|e| e.note.clone().unwrap_or_default())}</p>

@@ -183,6 +183,17 @@ test('the demo dashboard shows exemplars on its latency chart; one opens its dem
   // No other chart of the overview asks for exemplars it has none of.
   assert.equal(await page.locator('[data-testid="panel"][data-title="Requests by service"] [data-testid="exemplar"]').count(), 0);
 
+  // A live refresh (every 10 s) keeps a focused marker's element: focus is not lost.
+  const middle = markers[Math.floor(markers.length / 2)];
+  const held = page.locator(`[data-testid="panel"][data-title="${title}"] [data-testid="exemplar"][data-trace-id="${middle.trace}"][data-ts-ms="${middle.ts}"]`).first();
+  await held.focus();
+  await waitFor(page, 'a live refresh', (to) => Number(document.querySelector('[data-testid="time-range"]').getAttribute('data-to')) > to, range.to);
+  await waitFor(page, 'the refreshed chart', ([title, left]) => {
+    const b = [...document.querySelectorAll(`[data-testid="panel"][data-title="${title}"] [data-testid="exemplar"]`)];
+    return b.length > 0 && b.some((x) => parseFloat(x.style.left) !== left);
+  }, [title, middle.left]);
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('data-trace-id')), middle.trace, 'the focused marker kept its focus');
+
   const group = page.locator(`[data-testid="panel"][data-title="${title}"] [data-testid="exemplars"]`);
   await group.locator('[data-testid="exemplar"][tabindex="0"]').focus();
   const first = await page.evaluate(() => document.activeElement.getAttribute('data-ts-ms'));
@@ -233,7 +244,9 @@ test('a demo exemplar during the fraud incident opens the failing checkout throu
   const markers = await waitMarkers(page, 'Transaction p99', 10);
   const during = markers.find((m) => m.ts >= FROM_MS + 360_000 && m.ts < FROM_MS + 420_000);
   assert.ok(during, `a marker 6 to 7 minutes in: ${markers.map((m) => m.ts - FROM_MS)}`);
-  await page.locator(`[data-testid="exemplar"][data-trace-id="${during.trace}"][data-ts-ms="${during.ts}"]`).click();
+  // Markers this close in time may overlap, so this one is opened from the keyboard.
+  await page.locator(`[data-testid="exemplar"][data-trace-id="${during.trace}"][data-ts-ms="${during.ts}"]`).focus();
+  await page.keyboard.press('Enter');
   const s = await waitSummary(page, during.trace);
   assert.equal(s.root, 'POST /api/checkout');
   assert.ok(Number(s.errorCount) > 0, `a failing trace: ${JSON.stringify(s)}`);
