@@ -60,7 +60,8 @@ pub fn read_matrix(body: &[u8], step_ms: i64, max_series: usize, max_samples: us
     Some(Frame { series, step_ms, notices: Vec::new() })
 }
 
-/// A cursor over the body.
+/// A cursor over the body. Its per-byte helpers are `inline(always)`: the release build
+/// optimises for size (`opt-level = "z"`), which otherwise leaves them as calls per byte.
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
@@ -70,25 +71,25 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    #[inline]
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<u8> {
         let c = self.peek()?;
         self.i += 1;
         Some(c)
     }
 
-    #[inline]
+    #[inline(always)]
     fn byte(&mut self, want: u8) -> Option<()> {
         (self.next()? == want).then_some(())
     }
 
     /// Skips JSON whitespace.
-    #[inline]
+    #[inline(always)]
     fn ws(&mut self) {
         while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
             self.i += 1;
@@ -96,7 +97,7 @@ impl<'a> Reader<'a> {
     }
 
     /// A string without escapes or control characters: its raw bytes between the quotes.
-    #[inline]
+    #[inline(always)]
     fn plain_string(&mut self) -> Option<&'a [u8]> {
         self.byte(b'"')?;
         let start = self.i;
@@ -248,7 +249,7 @@ impl<'a> Reader<'a> {
             self.ws();
             self.byte(b',')?;
             self.ws();
-            values.push(sample_value(self.plain_string()?)?);
+            values.push(self.quoted_value()?);
             self.ws();
             self.byte(b']')?;
             self.ws();
@@ -263,9 +264,22 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A quoted sample value: plain decimals in one pass (`quoted_decimal`), anything else
+    /// as a plain string read by `sample_value`.
+    #[inline(always)]
+    fn quoted_value(&mut self) -> Option<f64> {
+        if self.peek() == Some(b'"') {
+            if let Some((v, quote)) = quoted_decimal(self.b, self.i + 1) {
+                self.i = quote + 1;
+                return Some(v);
+            }
+        }
+        sample_value(self.plain_string()?)
+    }
+
     /// A JSON number of Unix seconds with at most 12 integer and 3 fraction digits (every
     /// real timestamp), as exact epoch ms; anything else gives up.
-    #[inline]
+    #[inline(always)]
     fn seconds_as_ms(&mut self) -> Option<i64> {
         let negative = self.peek()? == b'-';
         if negative {
@@ -355,7 +369,7 @@ const fn pow5_inv_table() -> [(u64, u64); MAX_SCALE + 1] {
 /// `mantissa / 10^scale` correctly rounded (Eisel–Lemire with a table of `5^-scale`), for
 /// `0 < mantissa < 2^64` and `scale <= MAX_SCALE`; `None` in the rare cases where the
 /// 128-bit product cannot decide the rounding (the caller then uses the standard parser).
-#[inline]
+#[inline(always)]
 fn decimal_to_f64(mantissa: u64, scale: usize) -> Option<f64> {
     let q = -(scale as i64);
     let lz = mantissa.leading_zeros();
@@ -402,13 +416,65 @@ fn decimal_to_f64(mantissa: u64, scale: usize) -> Option<f64> {
     Some(f64::from_bits(m | ((power2 as u64) << 52)))
 }
 
+/// `mantissa / 10^scale` correctly rounded, or `None` when only the standard parser can
+/// say: one exact division when the digits fit in 53 bits and the power of ten is exact,
+/// else the table-driven `decimal_to_f64`.
+#[inline(always)]
+fn decimal_value(mantissa: u64, scale: usize) -> Option<f64> {
+    if mantissa == 0 {
+        Some(0.0)
+    } else if mantissa < (1 << 53) && scale < EXACT_POW10.len() {
+        Some(mantissa as f64 / EXACT_POW10[scale])
+    } else if scale <= MAX_SCALE {
+        decimal_to_f64(mantissa, scale)
+    } else {
+        None
+    }
+}
+
+/// A plain decimal that starts at `b[i]` (just after an opening quote) and ends at the
+/// closing quote, read in the same pass that finds that quote: its value and the quote's
+/// index. Takes exactly what `sample_value` takes without the standard parser (an optional
+/// `-`, digits with at most one inner `.`, at most 19 significant digits), with the same
+/// result; `None` for anything else, which the caller then reads the general way.
+#[inline(always)]
+fn quoted_decimal(b: &[u8], mut i: usize) -> Option<(f64, usize)> {
+    let negative = b.get(i) == Some(&b'-');
+    if negative {
+        i += 1;
+    }
+    let start = i;
+    let mut mantissa: u64 = 0;
+    let mut significant = 0usize;
+    let mut dot: Option<usize> = None;
+    loop {
+        match *b.get(i)? {
+            c @ b'0'..=b'9' if significant < 19 => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                if mantissa != 0 {
+                    significant += 1;
+                }
+            }
+            b'.' if dot.is_none() && i > start => dot = Some(i),
+            b'"' => break,
+            _ => return None,
+        }
+        i += 1;
+    }
+    if i == start || dot == Some(i - 1) {
+        return None;
+    }
+    let v = decimal_value(mantissa, dot.map_or(0, |d| i - d - 1))?;
+    Some((if negative { -v } else { v }, i))
+}
+
 /// A sample value from its string, exactly as `str::parse::<f64>` after `trim` reads it.
 /// Plain decimals (an optional `-`, digits, at most one inner `.`) with at most 19
 /// significant digits are read here: one exact division when the digits fit in 53 bits
 /// (correctly rounded, so equal to the standard parser), else the table-driven
 /// `decimal_to_f64` (the 17-digit shortest form of most doubles). Everything else ("NaN",
 /// "+Inf", exponents, longer mantissas) goes to the standard parser.
-#[inline]
+#[inline(always)]
 fn sample_value(s: &[u8]) -> Option<f64> {
     let (negative, digits) = match s.first() {
         Some(b'-') => (true, &s[1..]),
@@ -436,16 +502,7 @@ fn sample_value(s: &[u8]) -> Option<f64> {
     }
     if simple {
         let scale = fraction.map_or(0, |f| digits.len() - f);
-        let v = if mantissa == 0 {
-            Some(0.0)
-        } else if mantissa < (1 << 53) && scale < EXACT_POW10.len() {
-            Some(mantissa as f64 / EXACT_POW10[scale])
-        } else if scale <= MAX_SCALE {
-            decimal_to_f64(mantissa, scale)
-        } else {
-            None
-        };
-        if let Some(v) = v {
+        if let Some(v) = decimal_value(mantissa, scale) {
             return Some(if negative { -v } else { v });
         }
     }
@@ -504,7 +561,7 @@ mod tests {
     #[test]
     fn sample_values_equal_the_standard_parser_bit_for_bit_on_millions_of_decimals() {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-        let (mut checked, mut table_path) = (0usize, 0usize);
+        let (mut checked, mut table_path, mut one_pass) = (0usize, 0usize, 0usize);
         for i in 0..1_500_000u64 {
             let negative = rng.below(4) == 0;
             let text = match i % 6 {
@@ -531,6 +588,13 @@ mod tests {
             let fast = sample_value(text.as_bytes());
             let standard = text.parse::<f64>().ok();
             assert_eq!(fast.map(f64::to_bits), standard.map(f64::to_bits), "input: {text:?}");
+            // The one-pass reader of a quoted value agrees wherever it answers.
+            let quoted = format!("{text}\"");
+            if let Some((v, quote)) = quoted_decimal(quoted.as_bytes(), 0) {
+                assert_eq!(Some(v.to_bits()), standard.map(f64::to_bits), "quoted input: {text:?}");
+                assert_eq!(quote, text.len(), "quoted input: {text:?}");
+                one_pass += 1;
+            }
             checked += 1;
             let t = text.trim_start_matches('-');
             let scale = t.find('.').map_or(0, |p| t.len() - p - 1);
@@ -544,7 +608,8 @@ mod tests {
         assert!(checked > 1_400_000, "{checked}");
         // The table path decides nearly every long decimal itself (it gives up only when
         // the product's low bits are all ones).
-        eprintln!("checked {checked}, table path {table_path}");
+        eprintln!("checked {checked}, table path {table_path}, one pass {one_pass}");
+        assert!(one_pass > 1_000_000, "{one_pass}");
         assert!(table_path > 700_000, "{table_path}");
     }
 
@@ -558,7 +623,17 @@ mod tests {
         ] {
             let fast = sample_value(text.as_bytes());
             assert_eq!(fast.map(f64::to_bits), text.parse::<f64>().ok().map(f64::to_bits), "input: {text:?}");
+            let quoted = format!("{text}\"");
+            // Past 19 significant digits the one-pass reader leaves the value to `sample_value`.
+            if let Some((v, _)) = quoted_decimal(quoted.as_bytes(), 0) {
+                assert_eq!(Some(v.to_bits()), fast.map(f64::to_bits), "quoted input: {text:?}");
+            }
         }
+        for text in ["", "-", "-.5", ".5", "1.", "1..2", "+1", "1e5", "NaN", " 1", "12345678901234567890", "1\\"] {
+            let quoted = format!("{text}\"");
+            assert_eq!(quoted_decimal(quoted.as_bytes(), 0), None, "quoted input: {text:?}");
+        }
+        assert_eq!(quoted_decimal(b"12", 0), None, "no closing quote");
     }
 
     #[test]
