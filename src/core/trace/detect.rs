@@ -11,6 +11,7 @@ use crate::core::trace::error::{from_serde, precheck, TraceError};
 use crate::core::trace::jaeger;
 use crate::core::trace::model::Trace;
 use crate::core::trace::otlp;
+use crate::core::trace::otlp_fast;
 use crate::core::trace::otlp_wire::WireResourceSpans;
 use crate::core::trace::scalar::{Many, Scalar};
 use crate::core::trace::warnings::Warnings;
@@ -104,8 +105,21 @@ pub fn parse_any(body: &[u8]) -> Result<(Vec<Trace>, Vec<String>), TraceError> {
     parse_detailed(body).map(|p| (p.traces, p.warnings))
 }
 
-/// Like [`parse_any`], and also says which format the body was.
+/// Like [`parse_any`], and also says which format the body was. A plain OTLP-JSON file
+/// takes the fast reader (`otlp_fast.rs`); everything else, and anything it is unsure of,
+/// the tolerant decoder, which gives the same result.
 pub fn parse_detailed(body: &[u8]) -> Result<Parsed, TraceError> {
+    let trimmed = precheck(body)?;
+    if trimmed[0] == b'{' {
+        if let Some(traces) = otlp_fast::read(trimmed) {
+            return Ok(Parsed { format: TraceFormat::Otlp, traces, warnings: Vec::new() });
+        }
+    }
+    parse_tolerant(body)
+}
+
+/// The tolerant decoder alone (every format, every quirk, with warnings).
+pub(crate) fn parse_tolerant(body: &[u8]) -> Result<Parsed, TraceError> {
     let body = precheck(body)?;
     let mut warnings = Warnings::default();
     if body[0] == b'[' {

@@ -5,7 +5,8 @@
 //! come in as bytes, times as epoch microseconds; requests go out as plain values.
 //!
 //! Files: `id.rs` (the one id decoder), `model.rs` (the model, times in µs), `scalar.rs`
-//! (lenient JSON leaves), `otlp_wire.rs` + `otlp.rs` (OTLP, api_v3, Tempo), `jaeger.rs`
+//! (lenient JSON leaves), `otlp_wire.rs` + `otlp.rs` (OTLP, api_v3, Tempo), `otlp_fast.rs`
+//! (the fast reader for plain OTLP-JSON files), `jaeger.rs`
 //! (Jaeger v1), `zipkin.rs` (Zipkin v2), `group.rs` (spans into traces), `detect.rs`
 //! ([`parse_any`]), `lists.rs` (services, operations, search results), `request.rs`
 //! (requests), `tree.rs`, `rows.rs`, `collapse.rs` (collapse state in link form), `bounds.rs`, `critical.rs`, `find.rs` (waterfall),
@@ -25,6 +26,7 @@ mod lists;
 mod logs_link;
 mod model;
 mod otlp;
+mod otlp_fast;
 mod otlp_wire;
 mod request;
 mod rows;

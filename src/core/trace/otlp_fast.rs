@@ -1,0 +1,1166 @@
+//! A fast reader for plain OTLP-JSON trace files: one scan of the bytes straight into
+//! [`Span`]s, with ids decoded from the wire text, times parsed from their digits and no
+//! intermediate JSON tree or per-leaf `String`s (the tolerant decoder in `otlp_wire.rs` +
+//! `otlp.rs` builds a `Scalar` for every leaf first, which dominated opening a 50,000-span
+//! file).
+//!
+//! It reads only the common shape: one `{"resourceSpans": [...]}` object, ids in hex or
+//! base64, times as digit strings or integers, enums as integers or names, attribute values
+//! of every OTLP kind. Anything else (another format, several objects, `null`s, repeated
+//! keys, a span the tolerant decoder would warn about, odd leaf types, damaged JSON) returns
+//! `None` and the caller uses the tolerant decoder, so the result is always the tolerant
+//! decoder's; a property test in this file holds the two to that. This module must never
+//! produce a warning or an error of its own.
+
+use crate::core::trace::group::Grouper;
+use crate::core::trace::id::{SpanId, TraceId};
+use crate::core::trace::model::{
+    attr, AttrValue, Attributes, Event, Link, Resource, Span, SpanKind, Status, Trace,
+};
+use crate::core::trace::otlp::{ns_to_us, span_kind, status_code};
+use crate::core::trace::scalar::Scalar;
+use std::borrow::Cow;
+
+/// Deepest nesting the reader follows inside values it skips or recurses into; deeper input
+/// goes to the tolerant decoder (which has its own limit and error).
+const MAX_DEPTH: u32 = 64;
+
+/// Reads a plain OTLP-JSON body (already past `precheck`, so it starts with `{`). `None`
+/// means "not plain": the caller must use the tolerant decoder.
+pub(crate) fn read(body: &[u8]) -> Option<Vec<Trace>> {
+    let mut r = Reader {
+        b: body,
+        i: 0,
+        last_trace: None,
+    };
+    let mut grouper = Grouper::default();
+    let mut seen = 0u32;
+    let mut number = 0usize;
+    r.object(|r, key| match key {
+        "resourceSpans" => {
+            once(&mut seen, 0)?;
+            r.array(|r| {
+                r.resource_spans(number, &mut grouper)?;
+                number += 1;
+                Some(())
+            })
+        }
+        _ => None,
+    })?;
+    r.ws();
+    (seen == 1 && r.i == r.b.len()).then(|| grouper.finish())
+}
+
+/// Fails on a repeated key (serde refuses duplicate fields, so the tolerant decoder errors).
+fn once(seen: &mut u32, bit: u32) -> Option<()> {
+    let mask = 1 << bit;
+    if *seen & mask != 0 {
+        return None;
+    }
+    *seen |= mask;
+    Some(())
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+    /// The wire text and value of the last trace id read: files repeat one id per span.
+    last_trace: Option<(&'a [u8], TraceId)>,
+}
+
+/// An event before its span's start is known (an event without a time takes the start).
+struct RawEvent {
+    time_ns: Option<i64>,
+    name: String,
+    attributes: Attributes,
+}
+
+impl<'a> Reader<'a> {
+    // ------------------------------------------------------------------ JSON lexing
+
+    fn ws(&mut self) {
+        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+            self.i += 1;
+        }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        self.ws();
+        self.b.get(self.i).copied()
+    }
+
+    fn eat(&mut self, c: u8) -> Option<()> {
+        (self.peek()? == c).then(|| self.i += 1)
+    }
+
+    /// Consumes `null` when it comes next.
+    fn null(&mut self) -> bool {
+        self.literal(b"null")
+    }
+
+    fn literal(&mut self, word: &[u8]) -> bool {
+        self.ws();
+        let hit = self.b[self.i..].starts_with(word);
+        if hit {
+            self.i += word.len();
+        }
+        hit
+    }
+
+    /// The raw text of a string without escapes, or `None` (escapes, control characters or
+    /// the end of the body); the position is left after the closing quote only on success.
+    fn plain_string(&mut self) -> Option<&'a [u8]> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let len = self.b[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        if self.b[start + len] != b'"' {
+            return None;
+        }
+        self.i = start + len + 1;
+        Some(&self.b[start..start + len])
+    }
+
+    /// A JSON string, borrowed from the body when it has no escapes.
+    fn string(&mut self) -> Option<Cow<'a, str>> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let start = self.i + 1;
+        let len = self.b[start..]
+            .iter()
+            .position(|&c| c == b'"' || c == b'\\' || c < 0x20)?;
+        if self.b[start + len] == b'"' {
+            self.i = start + len + 1;
+            return std::str::from_utf8(&self.b[start..start + len])
+                .ok()
+                .map(Cow::Borrowed);
+        }
+        let mut out = self.b[start..start + len].to_vec();
+        self.i = start + len;
+        loop {
+            let c = *self.b.get(self.i)?;
+            self.i += 1;
+            match c {
+                b'"' => return String::from_utf8(out).ok().map(Cow::Owned),
+                b'\\' => {
+                    let e = *self.b.get(self.i)?;
+                    self.i += 1;
+                    let plain = match e {
+                        b'"' => b'"',
+                        b'\\' => b'\\',
+                        b'/' => b'/',
+                        b'b' => 8,
+                        b'f' => 12,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'u' => {
+                            let ch = self.unicode_escape()?;
+                            out.extend_from_slice(ch.encode_utf8(&mut [0; 4]).as_bytes());
+                            continue;
+                        }
+                        _ => return None,
+                    };
+                    out.push(plain);
+                }
+                0..=0x1f => return None,
+                _ => out.push(c),
+            }
+        }
+    }
+
+    /// The character of a `\u` escape (after the `u`), joining surrogate pairs; a lone
+    /// surrogate is refused, as serde_json refuses it.
+    fn unicode_escape(&mut self) -> Option<char> {
+        let first = self.hex4()?;
+        match first {
+            0xD800..=0xDBFF => {
+                if self.b.get(self.i..self.i + 2)? != b"\\u" {
+                    return None;
+                }
+                self.i += 2;
+                let second = self.hex4()?;
+                if !(0xDC00..=0xDFFF).contains(&second) {
+                    return None;
+                }
+                char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))
+            }
+            0xDC00..=0xDFFF => None,
+            c => char::from_u32(c),
+        }
+    }
+
+    fn hex4(&mut self) -> Option<u32> {
+        let digits = self.b.get(self.i..self.i + 4)?;
+        let mut v = 0;
+        for &d in digits {
+            v = v * 16 + (d as char).to_digit(16)?;
+        }
+        self.i += 4;
+        Some(v)
+    }
+
+    /// The text of a JSON number, checked against the JSON grammar.
+    fn number(&mut self) -> Option<&'a str> {
+        self.ws();
+        let start = self.i;
+        let digits = |r: &mut Self| {
+            let from = r.i;
+            while r.b.get(r.i).is_some_and(u8::is_ascii_digit) {
+                r.i += 1;
+            }
+            r.i > from
+        };
+        if self.b.get(self.i) == Some(&b'-') {
+            self.i += 1;
+        }
+        if self.b.get(self.i) == Some(&b'0') {
+            self.i += 1;
+        } else if !digits(self) {
+            return None;
+        }
+        if self.b.get(self.i) == Some(&b'.') {
+            self.i += 1;
+            if !digits(self) {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = self.b.get(self.i) {
+            self.i += 1;
+            if let Some(b'+' | b'-') = self.b.get(self.i) {
+                self.i += 1;
+            }
+            if !digits(self) {
+                return None;
+            }
+        }
+        std::str::from_utf8(&self.b[start..self.i]).ok()
+    }
+
+    /// A JSON integer without sign, fraction or exponent that fits an `i64`.
+    fn plain_int(&mut self) -> Option<i64> {
+        let text = self.number()?;
+        digits_i64(text)
+    }
+
+    /// Skips any JSON value, checking it as strictly as serde_json would.
+    fn skip(&mut self, depth: u32) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match self.peek()? {
+            b'"' => self.string().map(drop),
+            b'{' => self.object(|r, _| r.skip(depth + 1)),
+            b'[' => self.array(|r| r.skip(depth + 1)),
+            b't' => self.literal(b"true").then_some(()),
+            b'f' => self.literal(b"false").then_some(()),
+            b'n' => self.null().then_some(()),
+            _ => self.number().map(drop),
+        }
+    }
+
+    /// Skips a value the tolerant decoder holds as a `Scalar`: numbers must be ones
+    /// serde_json accepts as a value (`1e400` is out of range there).
+    fn scalar_leaf(&mut self) -> Option<()> {
+        match self.peek()? {
+            b'"' | b'{' | b'[' | b't' | b'f' | b'n' => self.skip(2),
+            _ => serde_json::from_str::<Scalar>(self.number()?)
+                .ok()
+                .map(drop),
+        }
+    }
+
+    /// Reads an object, calling `field` with each key; `field` must consume the value.
+    fn object(&mut self, mut field: impl FnMut(&mut Self, &str) -> Option<()>) -> Option<()> {
+        self.eat(b'{')?;
+        if self.peek()? == b'}' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            let key = self.string()?;
+            self.eat(b':')?;
+            field(self, &key)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b'}' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Reads an array, calling `item` for each element; `item` must consume it.
+    fn array(&mut self, mut item: impl FnMut(&mut Self) -> Option<()>) -> Option<()> {
+        self.eat(b'[')?;
+        if self.peek()? == b']' {
+            self.i += 1;
+            return Some(());
+        }
+        loop {
+            item(self)?;
+            match self.peek()? {
+                b',' => self.i += 1,
+                b']' => {
+                    self.i += 1;
+                    return Some(());
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// A string, or `""` for `null` (how the tolerant decoder reads names and messages).
+    fn text_or_null(&mut self) -> Option<String> {
+        if self.null() {
+            return Some(String::new());
+        }
+        self.string().map(Cow::into_owned)
+    }
+
+    /// An integer leaf (`Scalar::as_i64` of a digit string or a JSON integer); `None` inside
+    /// means `null`.
+    fn time(&mut self) -> Option<Option<i64>> {
+        if self.null() {
+            return Some(None);
+        }
+        if self.peek()? == b'"' {
+            let text = self.plain_string()?;
+            return digits_i64(std::str::from_utf8(text).ok()?).map(Some);
+        }
+        self.plain_int().map(Some)
+    }
+
+    /// An enum leaf (integer or name) as the [`Scalar`] the tolerant decoder would hold.
+    fn enum_scalar(&mut self) -> Option<Scalar> {
+        if self.null() {
+            return Some(Scalar::Null);
+        }
+        if self.peek()? == b'"' {
+            return self.string().map(|s| Scalar::Str(s.into_owned()));
+        }
+        self.plain_int().map(Scalar::Int)
+    }
+
+    // ------------------------------------------------------------------ ids
+
+    /// A trace id string; the last one read is reused when the text repeats.
+    fn trace_id(&mut self) -> Option<TraceId> {
+        let text = self.plain_string()?;
+        if let Some((last, id)) = self.last_trace {
+            if last == text {
+                return Some(id);
+            }
+        }
+        let id = match hex_id::<16>(text) {
+            Some(bytes) => TraceId(bytes),
+            None => {
+                let text = std::str::from_utf8(text).ok()?;
+                if text.trim().is_empty() {
+                    return None;
+                }
+                TraceId::parse(text).ok()?
+            }
+        };
+        self.last_trace = Some((text, id));
+        Some(id)
+    }
+
+    /// A span id string that decodes (an empty or bad id is the tolerant decoder's warning).
+    fn span_id(&mut self) -> Option<SpanId> {
+        let text = self.plain_string()?;
+        span_id_text(text)?
+    }
+
+    /// A parent span id: `null`, empty and blank mean none.
+    fn parent_id(&mut self) -> Option<Option<SpanId>> {
+        if self.null() {
+            return Some(None);
+        }
+        let text = self.plain_string()?;
+        match span_id_text(text)? {
+            Some(id) => Some(Some(id)),
+            None => Some(None),
+        }
+    }
+
+    // ------------------------------------------------------------------ OTLP shapes
+
+    fn resource_spans(&mut self, number: usize, grouper: &mut Grouper) -> Option<()> {
+        let mut seen = 0u32;
+        let mut resource = Resource::default();
+        // Scopes listed before the resource are read once it is known: their positions.
+        let mut later: Vec<usize> = Vec::new();
+        self.object(|r, key| match key {
+            "resource" => {
+                once(&mut seen, 0)?;
+                let mut inner = 0u32;
+                r.object(|r, key| match key {
+                    "attributes" => {
+                        once(&mut inner, 0)?;
+                        resource.attributes = r.attributes()?;
+                        Some(())
+                    }
+                    _ => r.skip(1),
+                })?;
+                resource.service = attr(&resource.attributes, "service.name")
+                    .map(AttrValue::display)
+                    .unwrap_or_default();
+                Some(())
+            }
+            "scopeSpans" => {
+                once(&mut seen, 1)?;
+                let known = seen & 1 != 0;
+                r.array(|r| {
+                    if known {
+                        r.scope_spans(number, &resource, grouper)
+                    } else {
+                        later.push(r.i);
+                        r.skip(1)
+                    }
+                })
+            }
+            "instrumentationLibrarySpans" => None,
+            _ => r.skip(1),
+        })?;
+        let end = self.i;
+        for at in later {
+            self.i = at;
+            self.scope_spans(number, &resource, grouper)?;
+        }
+        self.i = end;
+        Some(())
+    }
+
+    fn scope_spans(
+        &mut self,
+        number: usize,
+        resource: &Resource,
+        grouper: &mut Grouper,
+    ) -> Option<()> {
+        let mut seen = 0u32;
+        let mut scope = String::new();
+        // Spans listed before the scope are read once it is known: their position.
+        let mut later = None;
+        let mut read_spans = |r: &mut Self, scope: &str| {
+            r.array(|r| {
+                let mut span = r.span()?;
+                span.service = resource.service.clone();
+                span.scope = scope.to_string();
+                grouper.push(span, Some((number, resource)));
+                Some(())
+            })
+        };
+        self.object(|r, key| match key {
+            "scope" => {
+                once(&mut seen, 0)?;
+                let mut inner = 0u32;
+                r.object(|r, key| match key {
+                    "name" => {
+                        once(&mut inner, 0)?;
+                        scope = r.text_or_null()?;
+                        Some(())
+                    }
+                    "version" => {
+                        once(&mut inner, 1)?;
+                        r.scalar_leaf()
+                    }
+                    _ => r.skip(2),
+                })
+            }
+            "spans" => {
+                once(&mut seen, 1)?;
+                if seen & 1 != 0 {
+                    return read_spans(r, &scope);
+                }
+                later = Some(r.i);
+                r.skip(1)
+            }
+            "instrumentationLibrary" => None,
+            _ => r.skip(1),
+        })?;
+        if let Some(at) = later {
+            let end = self.i;
+            self.i = at;
+            read_spans(self, &scope)?;
+            self.i = end;
+        }
+        Some(())
+    }
+
+    fn span(&mut self) -> Option<Span> {
+        let mut seen = 0u32;
+        let (mut trace_id, mut span_id, mut parent) = (None, None, None);
+        let (mut name, mut kind) = (String::new(), SpanKind::Unspecified);
+        let (mut start, mut end) = (None, None);
+        let mut attributes = Vec::new();
+        let mut events: Vec<RawEvent> = Vec::new();
+        let mut links = Vec::new();
+        let mut status = None;
+        self.object(|r, key| {
+            match key {
+                "traceId" => {
+                    once(&mut seen, 0)?;
+                    trace_id = Some(r.trace_id()?);
+                }
+                "spanId" => {
+                    once(&mut seen, 1)?;
+                    span_id = Some(r.span_id()?);
+                }
+                "parentSpanId" => {
+                    once(&mut seen, 2)?;
+                    parent = r.parent_id()?;
+                }
+                "name" => {
+                    once(&mut seen, 3)?;
+                    name = r.text_or_null()?;
+                }
+                "kind" => {
+                    once(&mut seen, 4)?;
+                    kind = span_kind(&r.enum_scalar()?);
+                }
+                "startTimeUnixNano" => {
+                    once(&mut seen, 5)?;
+                    start = r.time()?;
+                }
+                "endTimeUnixNano" => {
+                    once(&mut seen, 6)?;
+                    end = r.time()?;
+                }
+                "attributes" => {
+                    once(&mut seen, 7)?;
+                    attributes = r.attributes()?;
+                }
+                "events" => {
+                    once(&mut seen, 8)?;
+                    events = r.events()?;
+                }
+                "links" => {
+                    once(&mut seen, 9)?;
+                    links = r.links()?;
+                }
+                "status" => {
+                    once(&mut seen, 10)?;
+                    status = r.status()?;
+                }
+                _ => r.skip(1)?,
+            }
+            Some(())
+        })?;
+        // What the tolerant decoder warns about (and so handles) never takes this path.
+        let (trace_id, span_id, start_ns) = (trace_id?, span_id?, start?);
+        let end_ns = end.unwrap_or(start_ns);
+        if end_ns < start_ns {
+            return None;
+        }
+        let mut span = Span::new(
+            trace_id,
+            span_id,
+            ns_to_us(start_ns),
+            end_ns.saturating_sub(start_ns).max(0) / 1000,
+        );
+        span.name = name;
+        span.parent = parent;
+        span.kind = kind;
+        if let Some((status, message)) = status {
+            span.status = status;
+            span.status_message = message;
+        }
+        span.attributes = attributes;
+        span.events = events
+            .into_iter()
+            .map(|e| Event {
+                time_us: ns_to_us(e.time_ns.unwrap_or(start_ns)),
+                name: e.name,
+                attributes: e.attributes,
+            })
+            .collect();
+        span.links = links;
+        Some(span)
+    }
+
+    /// `{"code": ..., "message": ...}`; `null` is no status.
+    fn status(&mut self) -> Option<Option<(Status, String)>> {
+        if self.null() {
+            return Some(None);
+        }
+        let mut seen = 0u32;
+        let (mut code, mut message) = (Scalar::Null, String::new());
+        self.object(|r, key| match key {
+            "code" => {
+                once(&mut seen, 0)?;
+                code = r.enum_scalar()?;
+                Some(())
+            }
+            "message" => {
+                once(&mut seen, 1)?;
+                message = r.text_or_null()?;
+                Some(())
+            }
+            _ => r.skip(2),
+        })?;
+        Some(Some((status_code(&code), message)))
+    }
+
+    fn events(&mut self) -> Option<Vec<RawEvent>> {
+        let mut out = Vec::new();
+        if self.null() {
+            return Some(out);
+        }
+        self.array(|r| {
+            let mut seen = 0u32;
+            let mut event = RawEvent {
+                time_ns: None,
+                name: String::new(),
+                attributes: Vec::new(),
+            };
+            r.object(|r, key| match key {
+                "timeUnixNano" => {
+                    once(&mut seen, 0)?;
+                    event.time_ns = r.time()?;
+                    Some(())
+                }
+                "name" => {
+                    once(&mut seen, 1)?;
+                    event.name = r.text_or_null()?;
+                    Some(())
+                }
+                "attributes" => {
+                    once(&mut seen, 2)?;
+                    event.attributes = r.attributes()?;
+                    Some(())
+                }
+                _ => r.skip(3),
+            })?;
+            out.push(event);
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    fn links(&mut self) -> Option<Vec<Link>> {
+        let mut out = Vec::new();
+        if self.null() {
+            return Some(out);
+        }
+        self.array(|r| {
+            let mut seen = 0u32;
+            let (mut trace_id, mut span_id, mut attributes) = (None, None, Vec::new());
+            r.object(|r, key| match key {
+                "traceId" => {
+                    once(&mut seen, 0)?;
+                    trace_id = Some(r.trace_id()?);
+                    Some(())
+                }
+                "spanId" => {
+                    once(&mut seen, 1)?;
+                    span_id = Some(r.span_id()?);
+                    Some(())
+                }
+                "attributes" => {
+                    once(&mut seen, 2)?;
+                    attributes = r.attributes()?;
+                    Some(())
+                }
+                _ => r.skip(3),
+            })?;
+            out.push(Link {
+                trace_id: trace_id?,
+                span_id: span_id?,
+                kind: String::new(),
+                attributes,
+            });
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    /// A key-value list; `null` is empty. Every entry needs a string key.
+    fn attributes(&mut self) -> Option<Attributes> {
+        let mut out = Vec::new();
+        if self.null() {
+            return Some(out);
+        }
+        self.array(|r| {
+            let (key, value) = r.key_value(0)?;
+            out.push((key?, value.unwrap_or(AttrValue::Str(String::new()))));
+            Some(())
+        })?;
+        Some(out)
+    }
+
+    /// One `KeyValue` object: its key (`None` when absent) and value (`None` when absent or
+    /// `null`).
+    fn key_value(&mut self, depth: u32) -> Option<(Option<String>, Option<AttrValue>)> {
+        let mut seen = 0u32;
+        let (mut key, mut value) = (None, None);
+        self.object(|r, k| match k {
+            "key" => {
+                once(&mut seen, 0)?;
+                key = Some(r.string()?.into_owned());
+                Some(())
+            }
+            "value" => {
+                once(&mut seen, 1)?;
+                value = if r.null() {
+                    None
+                } else {
+                    Some(r.any_value(depth + 1)?)
+                };
+                Some(())
+            }
+            _ => r.skip(depth + 2),
+        })?;
+        Some((key, value))
+    }
+
+    /// One `AnyValue` object; exactly as `otlp::any_value`, for the leaf types it reads
+    /// without surprises (one field set; other spellings go to the tolerant decoder).
+    fn any_value(&mut self, depth: u32) -> Option<AttrValue> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut seen = 0u32;
+        let mut value = None;
+        self.object(|r, key| {
+            let bit = match key {
+                "stringValue" => 0,
+                "boolValue" => 1,
+                "intValue" => 2,
+                "doubleValue" => 3,
+                "bytesValue" => 4,
+                "arrayValue" => 5,
+                "kvlistValue" => 6,
+                _ => return r.skip(depth + 1),
+            };
+            once(&mut seen, bit)?;
+            if value.is_some() || r.null() {
+                // Two kinds set, or a null field: the tolerant decoder's precedence rules.
+                return None;
+            }
+            value = Some(match bit {
+                0 => AttrValue::Str(r.string()?.into_owned()),
+                1 => AttrValue::Bool(if r.literal(b"true") {
+                    true
+                } else if r.literal(b"false") {
+                    false
+                } else {
+                    return None;
+                }),
+                2 => match r.peek()? {
+                    b'"' => {
+                        let text = r.string()?.into_owned();
+                        let scalar = Scalar::Str(text);
+                        match scalar.as_i64() {
+                            Some(i) => AttrValue::Int(i),
+                            None => AttrValue::Str(scalar.as_text().unwrap_or_default()),
+                        }
+                    }
+                    _ => AttrValue::Int(r.int_number()?),
+                },
+                3 => {
+                    let scalar = match r.peek()? {
+                        b'"' => Scalar::Str(r.string()?.into_owned()),
+                        _ => serde_json::from_str::<Scalar>(r.number()?).ok()?,
+                    };
+                    match scalar.as_f64() {
+                        Some(d) => AttrValue::Double(d),
+                        None => AttrValue::Str(scalar.as_text().unwrap_or_default()),
+                    }
+                }
+                4 => AttrValue::Bytes(r.string()?.into_owned()),
+                5 => AttrValue::Array(r.list_of_values(depth + 1)?),
+                _ => AttrValue::Map(r.list_of_entries(depth + 1)?),
+            });
+            Some(())
+        })?;
+        Some(value.unwrap_or(AttrValue::Str(String::new())))
+    }
+
+    /// A JSON integer number (either sign) that fits an `i64`.
+    fn int_number(&mut self) -> Option<i64> {
+        let text = self.number()?;
+        if text.contains(['.', 'e', 'E']) || text == "-0" {
+            return None;
+        }
+        text.parse().ok()
+    }
+
+    /// `{"values": [AnyValue, ...]}`.
+    fn list_of_values(&mut self, depth: u32) -> Option<Vec<AttrValue>> {
+        let mut out = Vec::new();
+        let mut seen = 0u32;
+        self.object(|r, key| match key {
+            "values" => {
+                once(&mut seen, 0)?;
+                if r.null() {
+                    return Some(());
+                }
+                r.array(|r| {
+                    out.push(r.any_value(depth + 1)?);
+                    Some(())
+                })
+            }
+            _ => r.skip(depth + 1),
+        })?;
+        Some(out)
+    }
+
+    /// `{"values": [KeyValue, ...]}`; entries without a key or a value are dropped, as the
+    /// tolerant decoder drops them.
+    fn list_of_entries(&mut self, depth: u32) -> Option<Vec<(String, AttrValue)>> {
+        let mut out = Vec::new();
+        let mut seen = 0u32;
+        self.object(|r, key| match key {
+            "values" => {
+                once(&mut seen, 0)?;
+                if r.null() {
+                    return Some(());
+                }
+                r.array(|r| {
+                    if let (Some(k), Some(v)) = r.key_value(depth + 1)? {
+                        out.push((k, v));
+                    }
+                    Some(())
+                })
+            }
+            _ => r.skip(depth + 1),
+        })?;
+        Some(out)
+    }
+}
+
+/// A run of ASCII digits (no sign, no spaces) that fits an `i64`.
+fn digits_i64(text: &str) -> Option<i64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse().ok()
+}
+
+/// Exactly `2 * N` hex digits as `N` bytes, refusing all zeros (an invalid id).
+fn hex_id<const N: usize>(text: &[u8]) -> Option<[u8; N]> {
+    if text.len() != 2 * N {
+        return None;
+    }
+    let nibble = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; N];
+    for (k, pair) in text.chunks_exact(2).enumerate() {
+        out[k] = nibble(pair[0])? << 4 | nibble(pair[1])?;
+    }
+    out.iter().any(|b| *b != 0).then_some(out)
+}
+
+/// A span id's text: `Some(None)` for blank text (no id), `None` when it does not decode.
+fn span_id_text(text: &[u8]) -> Option<Option<SpanId>> {
+    if let Some(bytes) = hex_id::<8>(text) {
+        return Some(Some(SpanId(bytes)));
+    }
+    let text = std::str::from_utf8(text).ok()?;
+    if text.trim().is_empty() {
+        return Some(None);
+    }
+    SpanId::parse(text).ok().map(Some)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::trace::detect::parse_tolerant;
+    use crate::core::trace::{parse_detailed, synthetic_trace, to_otlp_json};
+    use proptest::prelude::*;
+
+    #[test]
+    fn takes_the_synthetic_file_and_equals_the_tolerant_decoder() {
+        let text = to_otlp_json(&synthetic_trace(3_000, 11));
+        let fast = read(text.as_bytes()).expect("a plain OTLP file takes the fast path");
+        let tolerant = parse_tolerant(text.as_bytes()).unwrap();
+        assert_eq!(fast, tolerant.traces);
+        assert_eq!(parse_detailed(text.as_bytes()).unwrap(), tolerant);
+    }
+
+    #[test]
+    fn leaves_unusual_bodies_to_the_tolerant_decoder() {
+        let span = r#"{"traceId":"0102030405060708090a0b0c0d0e0f10","spanId":"0102030405060708","name":"a","startTimeUnixNano":"5000"}"#;
+        let plain = format!(r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{span}]}}]}}]}}"#);
+        assert!(read(plain.as_bytes()).is_some());
+        let unusual = [
+            format!(
+                r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{span}]}}]}}]}} {{"resourceSpans":[]}}"#
+            ),
+            format!(r#"{{"batches":[{{"scopeSpans":[{{"spans":[{span}]}}]}}]}}"#),
+            format!(
+                r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{span}]}}],"scopeSpans":[]}}]}}"#
+            ),
+            plain.replace(
+                r#""startTimeUnixNano":"5000""#,
+                r#""startTimeUnixNano":null"#,
+            ),
+            plain.replace("0102030405060708\"", "zz\""),
+            plain.replace(r#""name":"a""#, r#""name":7"#),
+            plain[..plain.len() - 3].to_string(),
+        ];
+        for body in unusual {
+            assert!(read(body.as_bytes()).is_none(), "{body}");
+        }
+    }
+
+    /// One JSON leaf or small value in one of several spellings, some of them odd.
+    fn leaf() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("null".to_string()),
+            Just("true".to_string()),
+            Just("\"\"".to_string()),
+            Just("\"  \"".to_string()),
+            Just("{}".to_string()),
+            Just("[1,{\"a\":null}]".to_string()),
+            Just("1e400".to_string()),
+            Just("-0".to_string()),
+            Just("2.5".to_string()),
+            Just("\"NaN\"".to_string()),
+            Just("\"+12\"".to_string()),
+            Just("\"a\\u00e9\\n\\\"b\\ud83d\\ude00\"".to_string()),
+            (0i64..3_000_000).prop_map(|n| n.to_string()),
+            (0i64..3_000_000).prop_map(|n| format!("\"{n}\"")),
+            "[a-z .]{0,6}".prop_map(|t| format!("\"{t}\"")),
+        ]
+    }
+
+    fn id(bytes: usize) -> impl Strategy<Value = String> {
+        prop_oneof![
+            8 => proptest::collection::vec(any::<u8>(), bytes).prop_map(|b| format!("\"{}\"", b.iter().map(|x| format!("{x:02x}")).collect::<String>())),
+            1 => proptest::collection::vec(any::<u8>(), bytes).prop_map(|b| format!("\"{}\"", b.iter().map(|x| format!("{x:02X}")).collect::<String>())),
+            1 => Just(format!("\"{}\"", "0".repeat(bytes * 2))),
+            1 => Just("\"AAAAAAAAAAE=\"".to_string()),
+            1 => Just("\"AAAAAAAAAAAAAAAAAAAAAQ==\"".to_string()),
+            1 => Just("\"1a\"".to_string()),
+            1 => leaf(),
+        ]
+    }
+
+    /// An AnyValue object, sometimes with odd or several fields.
+    fn any_value() -> impl Strategy<Value = String> {
+        let single = prop_oneof![
+            "[a-z]{0,5}".prop_map(|t| format!("{{\"stringValue\":\"{t}\"}}")),
+            (-50i64..50).prop_map(|n| format!("{{\"intValue\":{n}}}")),
+            (-50i64..50).prop_map(|n| format!("{{\"intValue\":\"{n}\"}}")),
+            Just("{\"boolValue\":false}".to_string()),
+            Just("{\"doubleValue\":0.1}".to_string()),
+            Just("{\"bytesValue\":\"AQI=\"}".to_string()),
+            Just("{\"arrayValue\":{\"values\":[{\"stringValue\":\"x\"},{\"intValue\":3}]}}".to_string()),
+            Just("{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":{\"boolValue\":true}},{\"key\":\"no value\"}]}}".to_string()),
+            Just("{}".to_string()),
+        ];
+        prop_oneof![
+            6 => single,
+            1 => (leaf(), leaf()).prop_map(|(a, b)| format!("{{\"stringValue\":{a},\"intValue\":{b}}}")),
+            1 => leaf().prop_map(|a| format!("{{\"doubleValue\":{a}}}")),
+            1 => leaf().prop_map(|a| format!("{{\"intValue\":{a}}}")),
+        ]
+    }
+
+    fn attributes() -> impl Strategy<Value = String> {
+        let kv = prop_oneof![
+            8 => ("[a-z.]{1,6}", any_value()).prop_map(|(k, v)| format!("{{\"key\":\"{k}\",\"value\":{v}}}")),
+            1 => "[a-z]{1,4}".prop_map(|k| format!("{{\"key\":\"{k}\"}}")),
+            1 => any_value().prop_map(|v| format!("{{\"value\":{v}}}")),
+        ];
+        prop_oneof![
+            8 => proptest::collection::vec(kv, 0..3).prop_map(|l| format!("[{}]", l.join(","))),
+            1 => leaf(),
+        ]
+    }
+
+    /// An object from (key, value) fields in a shuffled order, with random whitespace, an
+    /// unknown key now and then, and rarely a repeated key.
+    fn object(
+        fields: Vec<(String, String)>,
+        order: Vec<usize>,
+        spaces: Vec<u8>,
+        extra: Option<String>,
+        repeat: bool,
+    ) -> String {
+        let mut fields: Vec<(String, String)> = fields;
+        if let Some(v) = extra {
+            fields.push(("droppedAttributesCount".into(), v));
+        }
+        if repeat && !fields.is_empty() {
+            fields.push(fields[0].clone());
+        }
+        let mut keyed: Vec<(usize, (String, String))> = fields
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| (order.get(i).copied().unwrap_or(i), f))
+            .collect();
+        keyed.sort_by_key(|(k, _)| *k);
+        let ws = |i: usize| {
+            [" ", "", "\n", "\t", ""][usize::from(spaces.get(i).copied().unwrap_or(1)) % 5]
+        };
+        let inner: Vec<String> = keyed
+            .iter()
+            .enumerate()
+            .map(|(i, (_, (k, v)))| format!("{}\"{k}\"{}:{v}", ws(i), ws(i + 1)))
+            .collect();
+        format!("{{{}}}", inner.join(","))
+    }
+
+    fn shape() -> impl Strategy<Value = (Vec<usize>, Vec<u8>, Option<String>, bool)> {
+        (
+            Just((0..12).collect::<Vec<usize>>()).prop_shuffle(),
+            proptest::collection::vec(any::<u8>(), 12),
+            proptest::option::weighted(0.2, leaf()),
+            proptest::bool::weighted(0.03),
+        )
+    }
+
+    fn span() -> impl Strategy<Value = String> {
+        let time = prop_oneof![
+            6 => (1_700_000_000_000_000_000i64..1_700_000_000_100_000_000).prop_map(|n| format!("\"{n}\"")),
+            2 => (1_700_000_000_000_000_000i64..1_700_000_000_100_000_000).prop_map(|n| n.to_string()),
+            1 => leaf(),
+        ];
+        let parent =
+            prop_oneof![3 => id(8), 1 => Just("\"\"".to_string()), 1 => Just("null".to_string())];
+        let kind = prop_oneof![
+            (0i64..7).prop_map(|n| n.to_string()),
+            Just("\"SPAN_KIND_CLIENT\"".to_string()),
+            Just("\"server\"".to_string()),
+            leaf()
+        ];
+        let status = prop_oneof![
+            Just("{}".to_string()),
+            Just("{\"code\":2,\"message\":\"boom\"}".to_string()),
+            Just("{\"code\":\"STATUS_CODE_OK\"}".to_string()),
+            (leaf(), leaf()).prop_map(|(c, m)| format!("{{\"code\":{c},\"message\":{m}}}")),
+        ];
+        let event = (time.clone(), "[a-z]{0,4}", attributes()).prop_map(|(t, n, a)| {
+            format!("{{\"timeUnixNano\":{t},\"name\":\"{n}\",\"attributes\":{a}}}")
+        });
+        let link = (id(16), id(8), attributes()).prop_map(|(t, s, a)| {
+            format!("{{\"traceId\":{t},\"spanId\":{s},\"attributes\":{a},\"traceState\":\"x\"}}")
+        });
+        (
+            (
+                prop_oneof![
+                    Just("\"0102030405060708090a0b0c0d0e0f10\"".to_string()),
+                    Just("\"0202030405060708090a0b0c0d0e0f10\"".to_string()),
+                    id(16)
+                ],
+                id(8),
+                parent,
+            ),
+            (
+                "[a-z /]{0,8}".prop_map(|n| format!("\"{n}\"")),
+                kind,
+                time.clone(),
+                proptest::option::weighted(0.9, time),
+            ),
+            (
+                attributes(),
+                proptest::collection::vec(event, 0..2),
+                proptest::collection::vec(link, 0..2),
+                proptest::option::weighted(0.5, status),
+            ),
+            shape(),
+        )
+            .prop_map(
+                |(
+                    (t, s, p),
+                    (n, k, start, end),
+                    (a, ev, ln, st),
+                    (order, spaces, extra, repeat),
+                )| {
+                    let mut f = vec![
+                        ("traceId".to_string(), t),
+                        ("spanId".into(), s),
+                        ("parentSpanId".into(), p),
+                        ("name".into(), n),
+                        ("kind".into(), k),
+                        ("startTimeUnixNano".into(), start),
+                    ];
+                    if let Some(e) = end {
+                        f.push(("endTimeUnixNano".into(), e));
+                    }
+                    f.push(("attributes".into(), a));
+                    f.push(("events".into(), format!("[{}]", ev.join(","))));
+                    f.push(("links".into(), format!("[{}]", ln.join(","))));
+                    if let Some(st) = st {
+                        f.push(("status".into(), st));
+                    }
+                    object(f, order, spaces, extra, repeat)
+                },
+            )
+    }
+
+    fn body() -> impl Strategy<Value = String> {
+        let scope = (
+            proptest::option::weighted(0.8, leaf()),
+            proptest::collection::vec(span(), 0..5),
+            shape(),
+        )
+            .prop_map(|(name, spans, (order, spaces, extra, repeat))| {
+                let mut f = Vec::new();
+                if let Some(n) = name {
+                    f.push((
+                        "scope".to_string(),
+                        format!("{{\"name\":{n},\"version\":\"1\"}}"),
+                    ));
+                }
+                f.push(("spans".into(), format!("[{}]", spans.join(","))));
+                object(f, order, spaces, extra, repeat)
+            });
+        let resource = (
+            proptest::option::weighted(0.8, attributes()),
+            proptest::collection::vec(scope, 0..3),
+            shape(),
+        )
+            .prop_map(|(attrs, scopes, (order, spaces, extra, repeat))| {
+                let mut f = Vec::new();
+                if let Some(a) = attrs {
+                    f.push(("resource".to_string(), format!("{{\"attributes\":{a}}}")));
+                }
+                f.push(("scopeSpans".into(), format!("[{}]", scopes.join(","))));
+                object(f, order, spaces, extra, repeat)
+            });
+        proptest::collection::vec(resource, 0..3)
+            .prop_map(|r| format!("{{\"resourceSpans\":[{}]}}", r.join(",")))
+    }
+
+    /// Equality that also holds for NaN attribute values.
+    fn same(body: &[u8]) -> Result<(), TestCaseError> {
+        let fast = format!("{:?}", parse_detailed(body));
+        let tolerant = format!("{:?}", parse_tolerant(body));
+        prop_assert_eq!(fast, tolerant);
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(800))]
+
+        #[test]
+        fn equals_the_tolerant_decoder_on_generated_files(body in body()) {
+            same(body.as_bytes())?;
+        }
+
+        #[test]
+        fn equals_the_tolerant_decoder_on_damaged_files(body in body(), cut in any::<prop::sample::Index>(), at in any::<prop::sample::Index>(), byte in any::<u8>()) {
+            let b = body.as_bytes();
+            same(&b[..cut.index(b.len() + 1)])?;
+            let mut flipped = b.to_vec();
+            let i = at.index(flipped.len());
+            flipped[i] = byte;
+            same(&flipped)?;
+        }
+    }
+}
