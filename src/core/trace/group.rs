@@ -15,16 +15,27 @@ pub struct Grouper {
     by_id: HashMap<TraceId, usize>,
     /// `(trace index, source resource number)` to the resource's index in that trace.
     resources: HashMap<(usize, usize), usize>,
+    /// The last trace id and `(trace, source resource)` looked up, with their answers: files
+    /// list one trace's spans resource by resource, so most spans skip both hash lookups.
+    last_trace: Option<(TraceId, usize)>,
+    last_resource: Option<((usize, usize), usize)>,
 }
 
 impl Grouper {
     /// The index of the trace with this id, creating it when new.
     pub fn trace_index(&mut self, id: TraceId) -> usize {
+        if let Some((last, t)) = self.last_trace {
+            if last == id {
+                return t;
+            }
+        }
         let traces = &mut self.traces;
-        *self.by_id.entry(id).or_insert_with(|| {
+        let t = *self.by_id.entry(id).or_insert_with(|| {
             traces.push(Trace::new(id));
             traces.len() - 1
-        })
+        });
+        self.last_trace = Some((id, t));
+        t
     }
 
     /// Adds a span, attaching the resource numbered `source_resource` by the caller (once per
@@ -32,11 +43,18 @@ impl Grouper {
     pub fn push(&mut self, mut span: Span, resource: Option<(usize, &Resource)>) {
         let t = self.trace_index(span.trace_id);
         if let Some((number, res)) = resource {
-            let trace = &mut self.traces[t];
-            let index = *self.resources.entry((t, number)).or_insert_with(|| {
-                trace.resources.push(res.clone());
-                trace.resources.len() - 1
-            });
+            let index = match self.last_resource {
+                Some((key, index)) if key == (t, number) => index,
+                _ => {
+                    let trace = &mut self.traces[t];
+                    let index = *self.resources.entry((t, number)).or_insert_with(|| {
+                        trace.resources.push(res.clone());
+                        trace.resources.len() - 1
+                    });
+                    self.last_resource = Some(((t, number), index));
+                    index
+                }
+            };
             span.resource = Some(index);
         }
         self.traces[t].spans.push(span);
