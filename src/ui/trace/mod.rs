@@ -48,7 +48,16 @@ impl Loaded {
         let critical = on_critical_path(&critical_path(&trace, &tree), trace.spans.len());
         warnings.extend(tree.warnings.iter().take(5).cloned());
         let (start_us, end_us) = (trace.start_us(), trace.end_us());
-        let service_count = trace.spans.iter().filter(|s| !s.service.is_empty()).map(|s| s.service.as_str()).collect::<HashSet<&str>>().len();
+        // Neighbouring spans mostly share a service: only a change of name is hashed.
+        let mut names: HashSet<&str> = HashSet::new();
+        let mut last = "";
+        for s in &trace.spans {
+            if !s.service.is_empty() && s.service != last {
+                names.insert(s.service.as_str());
+                last = s.service.as_str();
+            }
+        }
+        let service_count = names.len();
         let error_count = trace.error_count();
         let root = tree.roots().into_iter().min_by_key(|&r| (trace.spans[r].start_us, r)).map(|r| trace.spans[r].name.clone()).unwrap_or_default();
         Arc::new(Loaded { trace, tree, critical, source, warnings, parse_ms, start_us, end_us, service_count, error_count, root })
