@@ -2,18 +2,32 @@
 // Hardening, end to end: a dashboard over a backend that misbehaves on purpose
 // (tests/e2e/lib/bad-backend.cjs) next to healthy panels. Every broken panel must say what
 // went wrong in words within its datasource's timeout, the healthy ones must keep
-// refreshing, no request may pile up, a 50 MB answer must be cut off while streaming
+// refreshing, no request may pile up, an oversized answer must be cut off while streaming
 // (memory stays bounded), and once the backend heals every panel recovers by itself.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { setup, snapshot, waitFor, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
-const { startBadBackend, HUGE_BYTES } = require('./lib/bad-backend.cjs');
+const { startBadBackend, HUGE_BYTES, HUGE_STREAM_BYTES } = require('./lib/bad-backend.cjs');
 
 const MB = 1024 * 1024;
 /** Each bad datasource's timeout; the dashboard refreshes every 5 s, i.e. more often. */
 const TIMEOUT_MS = 6000;
 const REFRESH_S = 5;
+/** The two oversized answers get a long timeout, so that their error is always the size
+ *  cap (reached within the first 32 MB) and never the clock, however loaded the machine. */
+const HUGE_TIMEOUT_MS = 60000;
+const timeoutOf = (mode) => (mode === 'huge' || mode === 'hugedecl' ? HUGE_TIMEOUT_MS : TIMEOUT_MS);
+
+/** Polls `check` every 100 ms until it holds or `ms` pass; returns its last value. */
+async function until(check, ms) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const ok = check();
+    if (ok || Date.now() >= end) return ok;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 /** What each broken panel must say (its error text), by backend mode. */
 const EXPECTED = {
@@ -72,7 +86,7 @@ function board() {
 function datasources() {
   return [
     { name: 'healthy', kind: 'prometheus', url: `${bad.url}/ok`, timeout_ms: TIMEOUT_MS },
-    ...BAD.map((mode) => ({ name: `bad-${mode}`, kind: 'prometheus', url: `${bad.url}/${mode}`, timeout_ms: TIMEOUT_MS })),
+    ...BAD.map((mode) => ({ name: `bad-${mode}`, kind: 'prometheus', url: `${bad.url}/${mode}`, timeout_ms: timeoutOf(mode) })),
   ];
 }
 
@@ -104,6 +118,8 @@ test('a misbehaving backend: errors in words, healthy panels keep refreshing, no
   });
   page.on('dialog', (d) => d.dismiss().catch(() => {}));
   await page.goto(jsonLink(env.url, board()));
+  // The app's start (slow on a loaded machine) is not part of any panel's bound below.
+  await waitFor(page, 'every panel rendered', (n) => document.querySelectorAll('[data-testid="panel"]').length === n, BAD.length + 2, 60000);
 
   // 1. Every broken panel shows its own error in words. The waits are bounded by a few
   //    timeouts plus a refresh, not timed: a panel that stays "loading" fails here.
@@ -117,7 +133,7 @@ test('a misbehaving backend: errors in words, healthy panels keep refreshing, no
         return p && p.getAttribute('data-state') === 'error' && (p.querySelector('[data-testid="panel-error"]')?.textContent || '').trim().length > 0;
       },
       title,
-      3 * TIMEOUT_MS + REFRESH_S * 1000,
+      3 * timeoutOf(mode) + REFRESH_S * 1000,
     );
     const { error } = await panelState(page, title);
     assert.match(error, EXPECTED[mode], `${mode}: ${error}`);
@@ -136,26 +152,35 @@ test('a misbehaving backend: errors in words, healthy panels keep refreshing, no
   assert.equal((await panelState(page, 'Healthy Prometheus')).state, 'ok');
 
   // 3. No request pile-up: a superseded or timed-out request is aborted, so at most one
-  //    request per broken panel is open at any time (sampled over two refreshes).
+  //    request per broken panel stays open (sampled over two refreshes). An aborted
+  //    request's socket may close a moment after its successor opened (the network stack
+  //    is busy on a loaded machine), so a second open one gets 3 s to go; a request that
+  //    is never aborted stays open for the fixture's whole 60 s hold and fails here.
   for (let i = 0; i < 8; i++) {
-    for (const mode of ['hang', 'drip', 'huge', 'hugedecl']) assert.ok(bad.open(mode) <= 1, `${mode}: ${bad.open(mode)} requests open at once`);
+    for (const mode of ['hang', 'drip', 'huge', 'hugedecl']) {
+      await until(() => bad.open(mode) <= 1, 3000);
+      assert.ok(bad.open(mode) <= 1, `${mode}: ${bad.open(mode)} requests open at once for more than 3 s`);
+    }
     await new Promise((r) => setTimeout(r, 1000));
   }
 
-  // 4. The 50 MB answer is cut off while streaming: no request of it completed, none was
+  // 4. The 256 MB answer is cut off while streaming: no request of it completed, none was
   //    read to its end, and memory stays bounded however often it is retried.
   const hugeBefore = bad.hits('huge');
   const m1 = await memory(page);
-  const hugeDeadline = Date.now() + 6 * REFRESH_S * 1000;
+  const hugeDeadline = Date.now() + 12 * REFRESH_S * 1000;
   while (bad.hits('huge') < hugeBefore + 3 && Date.now() < hugeDeadline) await new Promise((r) => setTimeout(r, 250));
   assert.ok(bad.hits('huge') >= hugeBefore + 3, `the huge panel was retried: ${hugeBefore} → ${bad.hits('huge')}`);
   const m2 = await memory(page);
   const huge = bad.requests('huge');
   // The newest request may still be streaming; every earlier one has ended. An announced
-  // 50 MB answer is refused before its body is read.
+  // 50 MB answer is refused before its body is read. (The streamed one is 8 times the cap,
+  // far more than every buffer between the server and the page holds: only a reader that
+  // went on past the cap lets the server finish it.)
+  const sizes = { huge: HUGE_STREAM_BYTES, hugedecl: HUGE_BYTES };
   for (const r of [...huge.slice(0, -1), ...bad.requests('hugedecl').slice(0, -1)]) {
-    assert.equal(r.complete, false, `a 50 MB answer was never read to its end: ${JSON.stringify(r)}`);
-    assert.ok(r.bytes < HUGE_BYTES, `the reader stopped early (${(r.bytes / MB).toFixed(1)} of ${HUGE_BYTES / MB} MB sent)`);
+    assert.equal(r.complete, false, `an oversized answer was never read to its end: ${JSON.stringify(r)}`);
+    assert.ok(r.bytes < sizes[r.mode], `the reader stopped early (${(r.bytes / MB).toFixed(1)} of ${sizes[r.mode] / MB} MB sent)`);
   }
   console.log(
     `memory after the first huge answers: JS ${(m1.js / MB).toFixed(1)} MB + wasm ${(m1.wasm / MB).toFixed(1)} MB; after ${bad.hits('huge') - hugeBefore} more: JS ${(m2.js / MB).toFixed(1)} MB + wasm ${(m2.wasm / MB).toFixed(1)} MB; bytes sent per huge request: ${huge.map((r) => (r.bytes / MB).toFixed(1)).join(', ')} MB; per announced one: ${bad.requests('hugedecl').map((r) => (r.bytes / MB).toFixed(1)).join(', ')} MB`,

@@ -15,9 +15,12 @@
 //   reset       destroys the connection without answering (connection reset)
 //   html500     HTTP 500 with an HTML error page (with a <script> that must never run)
 //   truncated   200 application/json, the first half of a valid answer, then the end
-//   huge        200 application/json, 50 MB streamed in 64 KiB chunks with no
-//               Content-Length (the client must stop reading; `requests('huge')` tells)
-//   hugedecl    the same 50 MB, but announced by Content-Length (refused before reading)
+//   huge        200 application/json, 256 MB streamed in 64 KiB chunks with no
+//               Content-Length (the client must stop reading; `requests('huge')` tells).
+//               8 times Napkin's 32 MB cap: the kernel's and the browser's buffers (a few
+//               MB) can never let the server finish it, however slowly the page reads, so
+//               a completed answer means the client read past its cap
+//   hugedecl    50 MB announced by Content-Length (refused before reading)
 //   wrongtype   200 text/plain: the Prometheus text exposition format (/metrics), not JSON
 //   wrongshape  200 application/json that is JSON but not a Prometheus API answer
 //   redirect    302 to itself, forever (the browser gives up after 20)
@@ -30,6 +33,7 @@ const { listenLocal } = require('./server.cjs');
 
 const HOLD_MS = 60000;
 const HUGE_BYTES = 50 * 1024 * 1024;
+const HUGE_STREAM_BYTES = 256 * 1024 * 1024;
 const CHUNK = 64 * 1024;
 const MODES = ['ok', 'drip', 'hang', 'reset', 'html500', 'truncated', 'huge', 'hugedecl', 'wrongtype', 'wrongshape', 'redirect'];
 
@@ -157,15 +161,16 @@ function startBadBackend() {
         return;
       case 'huge':
       case 'hugedecl': {
-        const length = mode === 'hugedecl' ? { 'Content-Length': HUGE_BYTES } : {};
+        const size = mode === 'hugedecl' ? HUGE_BYTES : HUGE_STREAM_BYTES;
+        const length = mode === 'hugedecl' ? { 'Content-Length': size } : {};
         res.writeHead(200, { 'Content-Type': 'application/json', ...length, ...cors });
         const head = Buffer.from('{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"');
         const filler = Buffer.alloc(CHUNK, 'x');
         let written = 0;
         const pump = () => {
-          while (!finished && written < HUGE_BYTES) {
-            const chunk = written === 0 ? head : filler.subarray(0, Math.min(CHUNK, HUGE_BYTES - written));
-            // (The head is shorter than the cap, so `written` ends at exactly HUGE_BYTES.)
+          while (!finished && written < size) {
+            const chunk = written === 0 ? head : filler.subarray(0, Math.min(CHUNK, size - written));
+            // (The head is shorter than a chunk, so `written` ends at exactly `size`.)
             written += chunk.length;
             count(sent, mode, chunk.length);
             record.bytes += chunk.length;
@@ -213,4 +218,4 @@ function startBadBackend() {
   }));
 }
 
-module.exports = { startBadBackend, MODES, HUGE_BYTES };
+module.exports = { startBadBackend, MODES, HUGE_BYTES, HUGE_STREAM_BYTES };
