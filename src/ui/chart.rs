@@ -49,6 +49,21 @@ fn observe_size(element: &web_sys::HtmlCanvasElement, width: RwSignal<f64>, heig
     });
 }
 
+/// The frames a chart shows and their range, compared by identity (like `PanelFetch`).
+#[derive(Clone)]
+struct ChartData(Option<std::sync::Arc<Vec<crate::core::frame::Frame>>>, Option<crate::core::time::TimeRange>);
+
+impl PartialEq for ChartData {
+    fn eq(&self, other: &Self) -> bool {
+        let same_frames = match (&self.0, &other.0) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_frames && self.1 == other.1
+    }
+}
+
 fn theme() -> Theme {
     let window = web_sys::window();
     let chosen = window
@@ -96,6 +111,9 @@ pub fn ChartPanel(
     let unit = spec.unit;
     let thresholds = spec.thresholds;
     let queries = spec.queries.clone();
+    // Only the data the chart draws: a refresh starting or failing changes the fetch state
+    // but not this, so it neither rebuilds the model nor repaints the canvas.
+    let data = Memo::new(move |_| fetch.with(|f| ChartData(f.frames.clone(), f.data_range)));
     let model = Memo::new(move |_| {
         let w = width.get();
         if w <= 0.0 {
@@ -103,8 +121,8 @@ pub fn ChartPanel(
         }
         let utc = state.utc.get();
         let hidden = hidden.get();
-        fetch.with(|f| {
-            let (frames, range) = (f.frames.as_ref()?, f.data_range?);
+        data.with(|ChartData(frames, range)| {
+            let (frames, range) = (frames.as_ref()?, (*range)?);
             let offset = if utc { 0 } else { local_offset_minutes(range.to_ms()) };
             let opts = ChartOptions { unit, thresholds: thresholds.as_ref(), width_px: w as u32, hidden: &hidden, offset_minutes: offset };
             Some(build(frames, range, &opts))
