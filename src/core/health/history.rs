@@ -84,8 +84,14 @@ impl History {
     /// State changes among the newest [`FLAP_WINDOW`] polls.
     pub fn recent_changes(&self) -> usize {
         let start = self.entries.len().saturating_sub(FLAP_WINDOW);
-        let recent: Vec<HealthState> = self.entries.iter().skip(start).map(|(_, s)| *s).collect();
-        recent.windows(2).filter(|w| w[0] != w[1]).count()
+        let mut recent = self.entries.iter().skip(start).map(|(_, s)| *s);
+        let Some(mut prev) = recent.next() else { return 0 };
+        let mut changes = 0;
+        for s in recent {
+            changes += usize::from(s != prev);
+            prev = s;
+        }
+        changes
     }
 
     /// Whether the cell flips too often to be read at a glance.
@@ -94,10 +100,12 @@ impl History {
     }
 }
 
-/// Histories of every cell, keyed by (service, check), bounded to [`MAX_CELLS`].
+/// Histories of every cell, keyed by service then check, bounded to [`MAX_CELLS`]. Looking
+/// a cell up allocates nothing, and recording a probe clones a name only for a new cell.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryBook {
-    cells: HashMap<(String, String), (u64, History)>,
+    services: HashMap<String, HashMap<String, (u64, History)>>,
+    cells: usize,
     clock: u64,
 }
 
@@ -108,40 +116,56 @@ impl HistoryBook {
 
     /// Records every check of one probe at `polled_at_ms`.
     pub fn record(&mut self, probe: &ProbeResult, polled_at_ms: i64) {
+        if !self.services.contains_key(probe.service.as_str()) {
+            self.services.insert(probe.service.clone(), HashMap::new());
+        }
+        let Some(checks) = self.services.get_mut(probe.service.as_str()) else { return };
         for check in &probe.checks {
             self.clock += 1;
-            let key = (probe.service.clone(), check.name.clone());
-            let entry = self.cells.entry(key).or_default();
+            let entry = match checks.get_mut(check.name.as_str()) {
+                Some(e) => e,
+                None => {
+                    self.cells += 1;
+                    checks.entry(check.name.clone()).or_default()
+                }
+            };
             entry.0 = self.clock;
             entry.1.push(polled_at_ms, check.state);
         }
-        while self.cells.len() > MAX_CELLS {
-            let oldest = self
-                .cells
-                .iter()
-                .min_by_key(|(_, (used, _))| *used)
-                .map(|(k, _)| k.clone());
-            match oldest {
-                Some(k) => self.cells.remove(&k),
-                None => break,
-            };
+        while self.cells > MAX_CELLS && self.drop_oldest() {}
+    }
+
+    /// Drops the least recently updated cell; `false` when there is none.
+    fn drop_oldest(&mut self) -> bool {
+        let oldest = self
+            .services
+            .iter()
+            .flat_map(|(s, checks)| checks.iter().map(move |(c, (used, _))| (*used, s, c)))
+            .min_by_key(|(used, _, _)| *used)
+            .map(|(_, s, c)| (s.clone(), c.clone()));
+        let Some((service, check)) = oldest else { return false };
+        if let Some(checks) = self.services.get_mut(&service) {
+            checks.remove(&check);
+            if checks.is_empty() {
+                self.services.remove(&service);
+            }
         }
+        self.cells -= 1;
+        true
     }
 
     /// One cell's history.
     pub fn get(&self, service: &str, check: &str) -> Option<&History> {
-        self.cells
-            .get(&(service.to_string(), check.to_string()))
-            .map(|(_, h)| h)
+        self.services.get(service)?.get(check).map(|(_, h)| h)
     }
 
     /// Number of cells with a history.
     pub fn len(&self) -> usize {
-        self.cells.len()
+        self.cells
     }
 
     pub fn is_empty(&self) -> bool {
-        self.cells.is_empty()
+        self.cells == 0
     }
 }
 

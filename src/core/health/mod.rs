@@ -10,7 +10,8 @@
 //! `error.rs` (why a body was unreadable), `json.rs` (decoder helpers), one decoder per
 //! format (`list.rs`, `ietf.rs`, `spring.rs`, `k8s.rs`, `gatus.rs`), `parse.rs` (format
 //! choice), `assemble.rs` (overall verdict and the service's own cell), `freshness.rs`,
-//! `history.rs`, `grid.rs`, `demo.rs` and `prometheus.rs`.
+//! `history.rs`, `grid.rs`, `view.rs` (the painted grid), `live.rs` (the same, updated
+//! per poll), `demo.rs` and `prometheus.rs`.
 
 mod assemble;
 mod demo;
@@ -23,6 +24,7 @@ mod ietf;
 mod json;
 mod k8s;
 mod list;
+mod live;
 mod model;
 mod parse;
 mod prometheus;
@@ -47,8 +49,9 @@ pub use prometheus::{checks_from_frame, probe_from_frame, probes_by_label};
 pub use state::HealthState;
 pub use transport::http_verdict;
 pub use view::{
-    detail, grid_view, jittered_ms, panel_health, plan_panel, poll_interval_s, resolve_url, symbol, to_status,
-    unlisted_probe, word, CellView, Detail, GridView, HealthData, PanelHealth, PanelPlan, Polled, RawAnswer, RowView,
+    detail, grid_view, jittered_ms, panel_grid, panel_health, plan_panel, poll_interval_s, resolve_url, symbol, to_status,
+    unlisted_probe, word, CellView, Detail, GridView, HealthData, PanelHealth, PanelPlan, Polled, RawAnswer, RowSummary, RowView, GridSummary,
     Target, DEFAULT_POLL_S, EXCERPT_BYTES, STRIP_LEN,
 };
+pub use live::{Changes, LiveGrid};
 pub use words::{meaning, Meaning};

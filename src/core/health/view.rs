@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::grid::{Grid, Latest, Row};
+use super::grid::{Grid, Latest};
 use super::history::HistoryBook;
 use super::model::{reason, Check, Format, ProbeResult, CORS_HINT, SELF_CHECK};
 use super::state::HealthState;
@@ -277,13 +277,25 @@ pub struct Polled {
 pub struct HealthData {
     pub latest: HashMap<(String, String), Polled>,
     pub books: HashMap<String, HistoryBook>,
+    /// The number of each service's newest poll among all recorded ones, so a painted row
+    /// knows whether it is out of date even when two polls share a millisecond.
+    seqs: HashMap<(String, String), u64>,
+    recorded: u64,
 }
 
 impl HealthData {
     /// Records one poll.
     pub fn record(&mut self, datasource: &str, polled: Polled) {
         self.books.entry(datasource.to_string()).or_default().record(&polled.probe, polled.polled_at_ms);
-        self.latest.insert((datasource.to_string(), polled.probe.service.clone()), polled);
+        self.recorded += 1;
+        let key = (datasource.to_string(), polled.probe.service.clone());
+        self.seqs.insert(key.clone(), self.recorded);
+        self.latest.insert(key, polled);
+    }
+
+    /// Which poll of a service is the newest (a number that grows with every recorded poll).
+    pub fn seq(&self, datasource: &str, service: &str) -> Option<u64> {
+        self.seqs.get(&(datasource.to_string(), service.to_string())).copied()
     }
 
     pub fn get(&self, datasource: &str, service: &str) -> Option<&Polled> {
@@ -291,37 +303,50 @@ impl HealthData {
     }
 }
 
-/// One panel's health: its data state, messages, the grid and its worst state.
+/// One row of a panel's summary: the service and its state (the worst shown cell).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowSummary {
+    pub service: String,
+    pub state: HealthState,
+}
+
+impl RowSummary {
+    /// The row's state, as [`Row::state`] gives it for the full row.
+    pub fn state(&self) -> HealthState {
+        self.state
+    }
+}
+
+/// The rows of a panel without their cells, failing first (the order of [`Grid::build`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GridSummary {
+    pub rows: Vec<RowSummary>,
+}
+
+/// One panel's health: its data state, messages, its rows' states and its worst state.
+/// Cheap to build and compare, because the banner re-reads it on every poll; the cells
+/// themselves are painted by [`super::live::LiveGrid`] (or [`grid_view`] of [`panel_grid`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PanelHealth {
     pub state: DataState,
     pub error: Option<String>,
     pub notes: Vec<String>,
-    pub grid: Grid,
+    pub grid: GridSummary,
     /// The banner's status for this panel: Unknown unless known (loading, error, no rows).
     pub worst: HealthState,
     pub all_green: bool,
     pub freshness_s: u32,
 }
 
-/// Builds one panel's health from its plan (`None` until `datasources.json` is read).
-pub fn panel_health(plan: Option<&PanelPlan>, data: &HealthData, now_ms: i64) -> PanelHealth {
-    let loading = PanelHealth {
-        state: DataState::Loading,
-        error: None,
-        notes: Vec::new(),
-        grid: Grid::default(),
-        worst: HealthState::Unknown,
-        all_green: false,
-        freshness_s: super::freshness::DEFAULT_FRESHNESS_S,
-    };
-    let Some(plan) = plan else { return loading };
-    if let Some(e) = &plan.error {
-        return PanelHealth { state: DataState::Error, error: Some(e.clone()), ..loading };
-    }
-    let unlisted: Vec<ProbeResult> = plan.unlisted.iter().map(|s| unlisted_probe(s, &plan.datasource)).collect();
-    let services: Vec<(&str, Option<Latest<'_>>)> = plan
-        .services
+/// Each service of a plan with its newest probe (unlisted services get their stand-in,
+/// polled "now"), in the panel's order. The stand-ins live in `unlisted`.
+pub(super) fn latest_of<'a>(
+    plan: &'a PanelPlan,
+    data: &'a HealthData,
+    unlisted: &'a [ProbeResult],
+    now_ms: i64,
+) -> Vec<(&'a str, Option<Latest<'a>>)> {
+    plan.services
         .iter()
         .map(|s| {
             let latest = match unlisted.iter().find(|p| p.service == *s) {
@@ -330,8 +355,64 @@ pub fn panel_health(plan: Option<&PanelPlan>, data: &HealthData, now_ms: i64) ->
             };
             (s.as_str(), latest)
         })
+        .collect()
+}
+
+/// The stand-in probes of a plan's unlisted services.
+pub(super) fn unlisted_probes(plan: &PanelPlan) -> Vec<ProbeResult> {
+    plan.unlisted.iter().map(|s| unlisted_probe(s, &plan.datasource)).collect()
+}
+
+/// The full grid of one panel, every cell built (the reference the live grid is tested
+/// against, and what [`grid_view`] paints).
+pub fn panel_grid(plan: &PanelPlan, data: &HealthData, now_ms: i64) -> Grid {
+    let unlisted = unlisted_probes(plan);
+    let services = latest_of(plan, data, &unlisted, now_ms);
+    Grid::build(&services, data.books.get(&plan.datasource), now_ms, plan.freshness_s)
+}
+
+/// The state of one service's row without building its cells: the worst shown check, and
+/// whether every check is fresh and Ok. No probe yet is one Unknown `no_data` cell.
+fn row_summary(latest: Option<&Latest<'_>>, now_ms: i64, freshness_s: u32) -> (HealthState, bool) {
+    let Some(l) = latest else { return (HealthState::Unknown, false) };
+    let shown = l.probe.checks.iter().map(|c| {
+        let fresh = super::freshness::is_fresh(c.observed_at_ms, Some(l.polled_at_ms), now_ms, freshness_s);
+        super::freshness::displayed(c.state, !fresh)
+    });
+    match HealthState::worst_of(shown) {
+        Some(worst) => (worst, worst == HealthState::Ok),
+        None => (HealthState::Unknown, false),
+    }
+}
+
+/// Builds one panel's health from its plan (`None` until `datasources.json` is read).
+pub fn panel_health(plan: Option<&PanelPlan>, data: &HealthData, now_ms: i64) -> PanelHealth {
+    let loading = PanelHealth {
+        state: DataState::Loading,
+        error: None,
+        notes: Vec::new(),
+        grid: GridSummary::default(),
+        worst: HealthState::Unknown,
+        all_green: false,
+        freshness_s: super::freshness::DEFAULT_FRESHNESS_S,
+    };
+    let Some(plan) = plan else { return loading };
+    if let Some(e) = &plan.error {
+        return PanelHealth { state: DataState::Error, error: Some(e.clone()), ..loading };
+    }
+    let unlisted = unlisted_probes(plan);
+    let services = latest_of(plan, data, &unlisted, now_ms);
+    let mut all_green = !services.is_empty();
+    let mut rows: Vec<RowSummary> = services
+        .iter()
+        .map(|(service, latest)| {
+            let (state, green) = row_summary(latest.as_ref(), now_ms, plan.freshness_s);
+            all_green &= green;
+            RowSummary { service: service.to_string(), state }
+        })
         .collect();
-    let grid = Grid::build(&services, data.books.get(&plan.datasource), now_ms, plan.freshness_s);
+    rows.sort_by_key(|r| std::cmp::Reverse(r.state.rank()));
+    let grid = GridSummary { rows };
     let polled_any = plan.targets.iter().any(|t| data.get(&plan.datasource, &t.service).is_some());
     let state = if plan.services.is_empty() {
         DataState::Empty
@@ -343,10 +424,9 @@ pub fn panel_health(plan: Option<&PanelPlan>, data: &HealthData, now_ms: i64) ->
         DataState::Loading
     };
     let error = (state == DataState::Error).then(|| plan.notes.join(" "));
-    let all_green = grid.all_green();
     let worst = match state {
         DataState::Ok | DataState::Error => {
-            HealthState::worst_of(grid.rows.iter().map(Row::state)).unwrap_or(HealthState::Unknown)
+            HealthState::worst_of(grid.rows.iter().map(|r| r.state)).unwrap_or(HealthState::Unknown)
         }
         _ => HealthState::Unknown,
     };
@@ -432,7 +512,7 @@ pub fn grid_view(grid: &Grid, book: Option<&HistoryBook>, expand: bool, hide_gre
                         let (strip, steady_since) = strip_of(book, &row.service, &names);
                         let since = match (cell.last_change_ms, steady_since) {
                             (Some(t), _) => format!("changed {} ago", age(now_ms, t)),
-                            (None, Some(t)) if now_ms - t >= 1000 => format!("unchanged for ≥ {}", age(now_ms, t)),
+                            (None, Some(t)) if now_ms - t >= 60_000 => format!("unchanged for ≥ {}", age(now_ms, t)),
                             _ => String::new(),
                         };
                         CellView {
@@ -456,14 +536,27 @@ pub fn grid_view(grid: &Grid, book: Option<&HistoryBook>, expand: bool, hide_gre
     GridView { hidden_green: total - rows.len(), rows, has_groups, not_green, total }
 }
 
-fn age(now_ms: i64, t: i64) -> String {
-    format_duration_short(((now_ms - t).max(0) / 1000) as u64)
+/// An age to the minute ("<1m", "4m", "1h5m"), so a cell's words change at most once a
+/// minute while nothing happens, instead of on every clock tick (issue #7, B6).
+pub(super) fn age(now_ms: i64, t: i64) -> String {
+    let secs = ((now_ms - t).max(0) / 1000) as u64;
+    if secs < 60 {
+        "<1m".to_string()
+    } else {
+        format_duration_short(secs / 60 * 60)
+    }
 }
 
 /// The history strip of one cell (the worst member at each poll for a group) and the
 /// earliest poll known to have the newest state.
 fn strip_of(book: Option<&HistoryBook>, service: &str, checks: &[&str]) -> (Vec<HealthState>, Option<i64>) {
     let Some(book) = book else { return (Vec::new(), None) };
+    if let [check] = checks {
+        // One check: its own ring is already in time order.
+        let Some(h) = book.get(service, check) else { return (Vec::new(), None) };
+        let start = h.len().saturating_sub(STRIP_LEN);
+        return (h.entries().skip(start).map(|(_, s)| s).collect(), h.steady_since_ms());
+    }
     let mut merged: Vec<(i64, HealthState)> = Vec::new();
     let mut steady: Option<i64> = None;
     for check in checks {
@@ -671,16 +764,18 @@ mod tests {
         }
         let now = 74_000;
         let h = panel_health(Some(&plan), &data, now);
-        let v = grid_view(&h.grid, data.books.get("hc"), false, false, now);
+        let grid = panel_grid(&plan, &data, now);
+        check("summary", h.grid.rows.iter().map(|r| r.state()).collect::<Vec<_>>(), vec![Fail]);
+        let v = grid_view(&grid, data.books.get("hc"), false, false, now);
         let db = &v.rows[0].cells[0];
         check(
             "db",
             (db.check.as_str(), db.state, db.strip.clone(), db.since.as_str()),
-            ("db", Fail, vec![Ok, Ok, Fail, Fail], "changed 1m2s ago"),
+            ("db", Fail, vec![Ok, Ok, Fail, Fail], "changed 1m ago"),
         );
-        check("kafka since", v.rows[0].cells[1].since.as_str(), "unchanged for ≥ 1m4s");
+        check("kafka since", v.rows[0].cells[1].since.as_str(), "unchanged for ≥ 1m");
         check("kafka stale", (v.rows[0].cells[1].stale, v.rows[0].cells[1].state), (true, Unknown));
-        let hidden = grid_view(&h.grid, None, false, true, now);
+        let hidden = grid_view(&grid, None, false, true, now);
         check("not hidden", hidden.rows.len(), 1);
     }
 

@@ -1,14 +1,41 @@
-//! The health grid panel: paints `core::health::GridView` (rows failing first, cells
+//! The health grid panel: paints `core::health::LiveGrid` (rows failing first, cells
 //! coloured and labelled, stale overlay, history strips, flapping badges), the
 //! "hide all-green" and "expand groups" toggles, and a detail popover with the raw answer.
 //! Text nodes and attributes only; it computes nothing itself.
+//!
+//! A poll costs what it changed (issue #7, B6): one effect refreshes the panel's live grid,
+//! which repaints only the row that answered and lists the cells that changed; those
+//! cells alone are patched through a registry of mounted cells. Rows and cells are drawn
+//! again only when the structure changes (rows reorder, cells appear or go).
 
 use super::HealthStore;
-use crate::core::health::{detail, grid_view, symbol, word, CellView, GridView, HealthState, RowView, STRIP_LEN};
+use crate::core::health::{detail, symbol, word, CellView, HealthState, LiveGrid, STRIP_LEN};
 use crate::core::spec::HealthGridSpec;
 use crate::ui::state::use_app;
 use leptos::prelude::*;
 use std::collections::HashMap;
+
+/// What is drawn: the visible rows in order, each as (panel index, service, cell names).
+type Layout = Vec<(usize, String, Vec<String>)>;
+
+/// The panel's mounted cells and rows, by (row, cell) and row index in the panel's order.
+/// Each entry carries a token so a removed element never unregisters its replacement.
+#[derive(Default)]
+struct Mounted {
+    cells: HashMap<(usize, usize), (u64, CellSlot)>,
+    rows: HashMap<usize, (u64, RwSignal<HealthState>)>,
+    next_token: u64,
+}
+
+/// One mounted cell: its elements and what they show.
+#[derive(Clone)]
+struct CellSlot {
+    els: CellEls,
+    shown: CellView,
+}
+
+/// The header figures: groups present, rows not green, all rows, hidden rows.
+type Counts = (bool, usize, usize, usize);
 
 #[component]
 pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) -> impl IntoView {
@@ -19,40 +46,79 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
     let hide = RwSignal::new(spec.hide_green);
     let expand = RwSignal::new(false);
     let selected: RwSignal<Option<CellView>> = RwSignal::new(None);
-    let health = Memo::new(move |_| store.panels.with(|m| m.get(&panel_id).cloned()));
-    let ds = datasource.clone();
-    let view_model = Memo::new(move |_| {
+    let id = panel_id.clone();
+    let message = Memo::new(move |_| {
+        store.panels.with(|m| {
+            m.get(&id).map(|h| h.error.iter().chain(h.notes.iter()).cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+        })
+    });
+    let plan = Memo::new(move |_| store.plans.with(|ps| ps.iter().find(|(p, _)| *p == panel_id).and_then(|(_, p)| p.clone())));
+    let live = StoredValue::new_local(LiveGrid::new());
+    let mounted = StoredValue::new_local(Mounted::default());
+    let layout: RwSignal<Layout> = RwSignal::new(Vec::new());
+    let counts: RwSignal<Counts> = RwSignal::new((false, 0, 0, 0));
+    let drawn_hide = StoredValue::new(None::<bool>);
+    Effect::new(move |_| {
         let now = state.clock_ms.get();
         let (expand, hide) = (expand.get(), hide.get());
-        health.with(|h| match h {
-            Some(h) => store.data.with(|d| grid_view(&h.grid, d.books.get(&ds), expand, hide, now)),
-            None => Default::default(),
-        })
+        plan.with(|plan| {
+            let Some(plan) = plan else { return };
+            let changes = store.data.with(|d| live.try_update_value(|g| g.refresh(plan, d, expand, now)));
+            let Some(changes) = changes else { return };
+            live.with_value(|g| {
+                mounted.with_value(|m| {
+                    for &(i, j) in &changes.cells {
+                        if let (Some(next), Some((_, slot))) = (g.row(i).and_then(|r| r.cells.get(j)), m.cells.get(&(i, j))) {
+                            patch(&slot.els, &slot.shown, next);
+                        }
+                    }
+                    for &i in &changes.rows {
+                        if let (Some(r), Some((_, sig))) = (g.row(i), m.rows.get(&i)) {
+                            sig.set(r.state);
+                        }
+                    }
+                });
+                mounted.update_value(|m| {
+                    for &(i, j) in &changes.cells {
+                        if let (Some(next), Some((_, slot))) = (g.row(i).and_then(|r| r.cells.get(j)), m.cells.get_mut(&(i, j))) {
+                            slot.shown = next.clone();
+                        }
+                    }
+                });
+                if changes.structure || drawn_hide.get_value() != Some(hide) {
+                    drawn_hide.set_value(Some(hide));
+                    let next: Layout = g
+                        .visible(hide)
+                        .into_iter()
+                        .filter_map(|i| g.row(i).map(|r| (i, r.service.clone(), r.cells.iter().map(|c| c.check.clone()).collect())))
+                        .collect();
+                    if layout.with_untracked(|l| *l != next) {
+                        layout.set(next);
+                    }
+                }
+                let (not_green, total) = g.counts();
+                let shown_rows = layout.with_untracked(Vec::len);
+                let next = (g.has_groups(), not_green, total, total.saturating_sub(shown_rows));
+                if counts.get_untracked() != next {
+                    counts.set(next);
+                }
+            });
+        });
     });
-    // Rows are keyed by service and cells by check, so a poll updates attributes and text
-    // of the cells in place instead of re-creating them (issue #7, B6).
-    let row_keys = Memo::new(move |_| {
-        view_model.with(|v| v.rows.iter().enumerate().map(|(i, r)| (i, r.service.clone())).collect::<Vec<_>>())
-    });
-    let message = move || {
-        health.with(|h| {
-            h.as_ref().map(|h| h.error.iter().chain(h.notes.iter()).cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default()
-        })
-    };
+    let row_keys = Memo::new(move |_| layout.with(|l| l.iter().map(|(i, s, _)| (*i, s.clone())).collect::<Vec<_>>()));
     let summary = move || {
-        view_model.with(|v| {
-            let mut s = if v.total == 0 {
-                String::new()
-            } else if v.not_green == 0 {
-                format!("{} of {} services green", v.total, v.total)
-            } else {
-                format!("{} of {} services not green", v.not_green, v.total)
-            };
-            if v.hidden_green > 0 {
-                s.push_str(&format!(" · {} all-green hidden", v.hidden_green));
-            }
-            s
-        })
+        let (_, not_green, total, hidden) = counts.get();
+        let mut s = if total == 0 {
+            String::new()
+        } else if not_green == 0 {
+            format!("{total} of {total} services green")
+        } else {
+            format!("{not_green} of {total} services not green")
+        };
+        if hidden > 0 {
+            s.push_str(&format!(" · {hidden} all-green hidden"));
+        }
+        s
     };
     let ds_detail = datasource.clone();
     view! {
@@ -64,7 +130,7 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
                         on:change=move |ev| hide.set(event_target_checked(&ev))/>
                     " Hide all-green"
                 </label>
-                <Show when=move || view_model.with(|v| v.has_groups)>
+                <Show when=move || counts.with(|c| c.0)>
                     <label class="nk-hg-toggle">
                         <input type="checkbox" data-testid="health-expand-groups"
                             prop:checked=move || expand.get()
@@ -74,12 +140,12 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
                 </Show>
                 <span class="nk-hg-summary" data-testid="health-summary">{summary}</span>
             </div>
-            <Show when=move || !message().is_empty()>
-                <p class="nk-hg-message" data-testid="health-message" role="note">{message}</p>
+            <Show when=move || message.with(|m| !m.is_empty())>
+                <p class="nk-hg-message" data-testid="health-message" role="note">{move || message.get()}</p>
             </Show>
             <div class="nk-hg-rows" role="list">
-                <For each=move || row_keys.get() key=|(_, service)| service.clone() let:item>
-                    <HealthRow view_model=view_model hint=item.0 service=item.1 selected=selected/>
+                <For each=move || row_keys.get() key=|(i, service)| (*i, service.clone()) let:item>
+                    <HealthRow live=live mounted=mounted layout=layout index=item.0 service=item.1 selected=selected/>
                 </For>
             </div>
             {move || selected.get().map(|cell| {
@@ -133,33 +199,40 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
     .into_any()
 }
 
-/// One row, keyed by its service: `hint` is where it was when created (rows move when
-/// their state changes, then it is found by name).
+/// One row, keyed by its panel index and service. Its state is a signal the panel's
+/// effect sets when the row's state changes; its cells are drawn from the layout.
 #[component]
-fn HealthRow(view_model: Memo<GridView>, hint: usize, service: String, selected: RwSignal<Option<CellView>>) -> impl IntoView {
-    let name = service.clone();
-    let row = Memo::new(move |_| {
-        view_model.with(|v| {
-            let at_hint = v.rows.get(hint).filter(|r| r.service == name);
-            at_hint.or_else(|| v.rows.iter().find(|r| r.service == name)).cloned()
-        })
+fn HealthRow(
+    live: StoredValue<LiveGrid, LocalStorage>,
+    mounted: StoredValue<Mounted, LocalStorage>,
+    layout: RwSignal<Layout>,
+    index: usize,
+    service: String,
+    selected: RwSignal<Option<CellView>>,
+) -> impl IntoView {
+    let first = live.with_value(|g| g.row(index).map_or(HealthState::Unknown, |r| r.state));
+    let row_state = RwSignal::new(first);
+    let token = mounted.try_update_value(|m| {
+        m.next_token += 1;
+        m.rows.insert(index, (m.next_token, row_state));
+        m.next_token
     });
-    let state = move || row.with(|r| r.as_ref().map_or(HealthState::Unknown, |r| r.state));
-    // Each cell's key: its check name and how many cells of that name come before it.
+    on_cleanup(move || {
+        mounted.try_update_value(|m| {
+            if m.rows.get(&index).map(|(t, _)| Some(*t)) == Some(token) {
+                m.rows.remove(&index);
+            }
+        });
+    });
     let cell_keys = Memo::new(move |_| {
-        row.with(|r| {
-            let mut seen: HashMap<&str, usize> = HashMap::new();
-            r.iter()
-                .flat_map(|r| r.cells.iter())
-                .enumerate()
-                .map(|(i, c)| {
-                    let nth = seen.entry(c.check.as_str()).or_default();
-                    *nth += 1;
-                    (i, (c.check.clone(), *nth - 1))
-                })
-                .collect::<Vec<_>>()
+        layout.with(|l| {
+            l.iter()
+                .find(|(i, _, _)| *i == index)
+                .map(|(_, _, cells)| cells.iter().cloned().enumerate().collect::<Vec<_>>())
+                .unwrap_or_default()
         })
     });
+    let state = move || row_state.get();
     view! {
         <div class=move || format!("nk-hg-row nk-hg-row-{}", state().as_str()) role="listitem"
             data-testid="health-row" data-service=service.clone()
@@ -169,22 +242,12 @@ fn HealthRow(view_model: Memo<GridView>, hint: usize, service: String, selected:
                 <span class="nk-hg-service-name">{service.clone()}</span>
             </div>
             <div class="nk-hg-cells">
-                <For each=move || cell_keys.get() key=|(_, key)| key.clone() let:item>
-                    <HealthCell row=row hint=item.0 key=item.1 selected=selected/>
+                <For each=move || cell_keys.get() key=|key| key.clone() let:item>
+                    <HealthCell live=live mounted=mounted row=index cell=item.0 selected=selected/>
                 </For>
             </div>
         </div>
     }
-}
-
-/// The cell `key` (check name, occurrence) of `cells`, looked up at `hint` first.
-fn find_cell<'a>(cells: &'a [CellView], hint: usize, key: &(String, usize)) -> Option<&'a CellView> {
-    if key.1 == 0 {
-        if let Some(c) = cells.get(hint).filter(|c| c.check == key.0) {
-            return Some(c);
-        }
-    }
-    cells.iter().filter(|c| c.check == key.0).nth(key.1)
 }
 
 /// The class of history tick `k` of a strip drawn as [`STRIP_LEN`] fixed ticks, newest
@@ -200,41 +263,61 @@ fn tick_class(strip: &[HealthState], k: usize) -> &'static str {
     }
 }
 
-/// One cell, created once per key. Its elements are made once; a single effect per cell
-/// patches only what changed (classes, attributes, words, history ticks) when a poll
-/// changes the cell, so 2,000 cells cost 2,000 small patches, not 2,000 re-renders.
+/// A cell's elements, filled in when it is mounted.
+#[derive(Clone, Copy)]
+struct CellEls {
+    button: NodeRef<leptos::html::Button>,
+    symbol: NodeRef<leptos::html::Span>,
+    check: NodeRef<leptos::html::Span>,
+    word: NodeRef<leptos::html::Span>,
+    raw: NodeRef<leptos::html::Span>,
+    stale: NodeRef<leptos::html::Span>,
+    flap: NodeRef<leptos::html::Span>,
+    reason: NodeRef<leptos::html::Span>,
+    since: NodeRef<leptos::html::Span>,
+    strip: NodeRef<leptos::html::Span>,
+}
+
+/// One cell, created once per (row, cell, check). Its elements are made once and
+/// registered; the panel's effect patches them when a refresh lists this cell as changed.
+/// No reactive node per cell: 2,000 cells cost nothing on a poll that does not touch them.
 #[component]
-fn HealthCell(row: Memo<Option<RowView>>, hint: usize, key: (String, usize), selected: RwSignal<Option<CellView>>) -> impl IntoView {
-    let first = row.with_untracked(|r| r.as_ref().and_then(|r| find_cell(&r.cells, hint, &key)).cloned()).unwrap_or_else(blank_cell);
-    let button = NodeRef::<leptos::html::Button>::new();
-    let symbol_el = NodeRef::<leptos::html::Span>::new();
-    let check_el = NodeRef::<leptos::html::Span>::new();
-    let word_el = NodeRef::<leptos::html::Span>::new();
-    let raw_el = NodeRef::<leptos::html::Span>::new();
-    let stale_el = NodeRef::<leptos::html::Span>::new();
-    let flap_el = NodeRef::<leptos::html::Span>::new();
-    let reason_el = NodeRef::<leptos::html::Span>::new();
-    let since_el = NodeRef::<leptos::html::Span>::new();
-    let strip_el = NodeRef::<leptos::html::Span>::new();
-    let shown = StoredValue::new(first.clone());
-    Effect::new(move |_| {
-        row.with(|r| {
-            let Some(next) = r.as_ref().and_then(|r| find_cell(&r.cells, hint, &key)) else { return };
-            if shown.try_with_value(|prev| prev != next) != Some(true) {
-                return;
-            }
-            if let Some(b) = button.get_untracked() {
-                shown.with_value(|prev| {
-                    patch(&b, &symbol_el, &check_el, &word_el, &raw_el, &stale_el, &flap_el, &reason_el, &since_el, &strip_el, prev, next)
-                });
-            }
-            shown.set_value(next.clone());
-        })
+fn HealthCell(
+    live: StoredValue<LiveGrid, LocalStorage>,
+    mounted: StoredValue<Mounted, LocalStorage>,
+    row: usize,
+    cell: usize,
+    selected: RwSignal<Option<CellView>>,
+) -> impl IntoView {
+    let c = live.with_value(|g| g.row(row).and_then(|r| r.cells.get(cell)).cloned()).unwrap_or_else(blank_cell);
+    let els = CellEls {
+        button: NodeRef::new(),
+        symbol: NodeRef::new(),
+        check: NodeRef::new(),
+        word: NodeRef::new(),
+        raw: NodeRef::new(),
+        stale: NodeRef::new(),
+        flap: NodeRef::new(),
+        reason: NodeRef::new(),
+        since: NodeRef::new(),
+        strip: NodeRef::new(),
+    };
+    let token = mounted.try_update_value(|m| {
+        m.next_token += 1;
+        m.cells.insert((row, cell), (m.next_token, CellSlot { els, shown: c.clone() }));
+        m.next_token
     });
-    let c = first;
+    on_cleanup(move || {
+        mounted.try_update_value(|m| {
+            if m.cells.get(&(row, cell)).map(|(t, _)| Some(*t)) == Some(token) {
+                m.cells.remove(&(row, cell));
+            }
+        });
+    });
+    let shown = move || mounted.try_with_value(|m| m.cells.get(&(row, cell)).map(|(_, s)| s.shown.clone())).flatten();
     let reason = c.reason.clone().unwrap_or_default();
     view! {
-        <button type="button" node_ref=button class=cell_class(&c) title=cell_title(&c)
+        <button type="button" node_ref=els.button class=cell_class(&c)
             data-testid="health-cell"
             data-service=c.service.clone()
             data-check=c.check.clone()
@@ -244,20 +327,26 @@ fn HealthCell(row: Memo<Option<RowView>>, hint: usize, key: (String, usize), sel
             data-reason=reason.clone()
             data-raw=c.raw_status.clone()
             data-flapping=bool_str(c.flapping)
-            on:click=move |_| selected.set(shown.try_get_value())>
+            on:mouseenter=move |_| {
+                // The tooltip is written when it can be seen, not on every poll.
+                if let (Some(b), Some(now)) = (els.button.get_untracked(), shown()) {
+                    b.set_title(&cell_title(&now));
+                }
+            }
+            on:click=move |_| selected.set(shown())>
             <span class="nk-hg-cell-head">
-                <span class="nk-status-symbol" aria-hidden="true" node_ref=symbol_el>{symbol(c.state)}</span>
-                <span class="nk-hg-check" node_ref=check_el>{check_text(&c)}</span>
+                <span class="nk-status-symbol" aria-hidden="true" node_ref=els.symbol>{symbol(c.state)}</span>
+                <span class="nk-hg-check" node_ref=els.check>{check_text(&c)}</span>
             </span>
             <span class="nk-hg-cell-words">
-                <span class="nk-hg-word" data-testid="health-cell-label" node_ref=word_el>{word(c.state)}</span>
-                <span class="nk-hg-raw" node_ref=raw_el>{c.raw_status.clone()}</span>
-                <span class="nk-hg-stale-tag" node_ref=stale_el hidden=!c.stale>"stale"</span>
-                <span class="nk-hg-flap" node_ref=flap_el hidden=!c.flapping data-testid=c.flapping.then_some("health-flapping")>"flapping"</span>
+                <span class="nk-hg-word" data-testid="health-cell-label" node_ref=els.word>{word(c.state)}</span>
+                <span class="nk-hg-raw" node_ref=els.raw>{c.raw_status.clone()}</span>
+                <span class="nk-hg-stale-tag" node_ref=els.stale hidden=!c.stale>"stale"</span>
+                <span class="nk-hg-flap" node_ref=els.flap hidden=!c.flapping data-testid=c.flapping.then_some("health-flapping")>"flapping"</span>
             </span>
-            <span class="nk-hg-reason" node_ref=reason_el hidden=reason.is_empty() data-testid=(!reason.is_empty()).then_some("health-cell-reason")>{reason.clone()}</span>
-            <span class="nk-hg-since" node_ref=since_el hidden=c.since.is_empty()>{c.since.clone()}</span>
-            <span class="nk-hg-strip" data-testid="health-strip" data-polls=c.strip.len().to_string() aria-hidden="true" node_ref=strip_el>
+            <span class="nk-hg-reason" node_ref=els.reason hidden=reason.is_empty() data-testid=(!reason.is_empty()).then_some("health-cell-reason")>{reason.clone()}</span>
+            <span class="nk-hg-since" node_ref=els.since hidden=c.since.is_empty()>{c.since.clone()}</span>
+            <span class="nk-hg-strip" data-testid="health-strip" data-polls=c.strip.len().to_string() aria-hidden="true" node_ref=els.strip>
                 {(0..STRIP_LEN).map(|k| view! { <i class=tick_class(&c.strip, k)></i> }).collect_view()}
             </span>
         </button>
@@ -296,31 +385,26 @@ fn show(el: &web_sys::HtmlElement, visible: bool, testid: Option<&str>) {
     }
 }
 
-/// Applies the difference between two versions of a cell to its elements.
-#[allow(clippy::too_many_arguments)] // One reference per patched element reads best here.
-fn patch(
-    b: &web_sys::HtmlButtonElement,
-    symbol_el: &NodeRef<leptos::html::Span>,
-    check_el: &NodeRef<leptos::html::Span>,
-    word_el: &NodeRef<leptos::html::Span>,
-    raw_el: &NodeRef<leptos::html::Span>,
-    stale_el: &NodeRef<leptos::html::Span>,
-    flap_el: &NodeRef<leptos::html::Span>,
-    reason_el: &NodeRef<leptos::html::Span>,
-    since_el: &NodeRef<leptos::html::Span>,
-    strip_el: &NodeRef<leptos::html::Span>,
-    prev: &CellView,
-    next: &CellView,
-) {
+/// Whether `next` is `prev` with one more poll at the end (the oldest dropped once the
+/// strip is full): then the ticks shift by one instead of being rewritten.
+fn shifted_by_one(prev: &[HealthState], next: &[HealthState]) -> bool {
+    match next.len().checked_sub(prev.len()) {
+        Some(1) => next[..prev.len()] == *prev,
+        Some(0) => !prev.is_empty() && next.len() == STRIP_LEN && next[..next.len() - 1] == prev[1..],
+        _ => false,
+    }
+}
+
+/// Applies the difference between two versions of a cell to its elements: only what
+/// changed is written (a flip is the class, the two state attributes, `data-raw`, two
+/// words and one moved history tick).
+fn patch(els: &CellEls, prev: &CellView, next: &CellView) {
+    let Some(b) = els.button.get_untracked() else { return };
     let set = |name: &str, value: &str| {
         let _ = b.set_attribute(name, value);
     };
     if (prev.state, prev.stale) != (next.state, next.stale) {
         b.set_class_name(&cell_class(next));
-    }
-    let title = cell_title(next);
-    if title != cell_title(prev) {
-        b.set_title(&title);
     }
     if prev.service != next.service {
         set("data-service", &next.service);
@@ -331,63 +415,71 @@ fn patch(
     if prev.state != next.state {
         set("data-state", next.state.as_str());
         set("data-status", next.state.as_str());
-        if let Some(e) = symbol_el.get_untracked() {
+        if let Some(e) = els.symbol.get_untracked() {
             e.set_text_content(Some(symbol(next.state)));
         }
-        if let Some(e) = word_el.get_untracked() {
+        if let Some(e) = els.word.get_untracked() {
             e.set_text_content(Some(word(next.state)));
         }
     }
     if prev.stale != next.stale {
         set("data-stale", bool_str(next.stale));
-        if let Some(e) = stale_el.get_untracked() {
+        if let Some(e) = els.stale.get_untracked() {
             show(&e, next.stale, None);
         }
     }
     if prev.flapping != next.flapping {
         set("data-flapping", bool_str(next.flapping));
-        if let Some(e) = flap_el.get_untracked() {
+        if let Some(e) = els.flap.get_untracked() {
             show(&e, next.flapping, Some("health-flapping"));
         }
     }
     if prev.reason != next.reason {
         let reason = next.reason.as_deref().unwrap_or_default();
         set("data-reason", reason);
-        if let Some(e) = reason_el.get_untracked() {
+        if let Some(e) = els.reason.get_untracked() {
             e.set_text_content(Some(reason));
             show(&e, !reason.is_empty(), Some("health-cell-reason"));
         }
     }
     if prev.raw_status != next.raw_status {
         set("data-raw", &next.raw_status);
-        if let Some(e) = raw_el.get_untracked() {
+        if let Some(e) = els.raw.get_untracked() {
             e.set_text_content(Some(&next.raw_status));
         }
     }
     if (&prev.check, &prev.members) != (&next.check, &next.members) {
-        if let Some(e) = check_el.get_untracked() {
+        if let Some(e) = els.check.get_untracked() {
             e.set_text_content(Some(&check_text(next)));
         }
     }
     if prev.since != next.since {
-        if let Some(e) = since_el.get_untracked() {
+        if let Some(e) = els.since.get_untracked() {
             e.set_text_content(Some(&next.since));
             show(&e, !next.since.is_empty(), None);
         }
     }
     if prev.strip != next.strip {
-        if let Some(strip) = strip_el.get_untracked() {
+        if let Some(strip) = els.strip.get_untracked() {
             if prev.strip.len() != next.strip.len() {
                 let _ = strip.set_attribute("data-polls", &next.strip.len().to_string());
             }
-            let mut tick = strip.first_element_child();
-            for k in 0..STRIP_LEN {
-                let Some(t) = tick else { break };
-                let class = tick_class(&next.strip, k);
-                if class != tick_class(&prev.strip, k) {
-                    t.set_class_name(class);
+            if shifted_by_one(&prev.strip, &next.strip) {
+                // The oldest tick (or a blank one) becomes the newest.
+                if let Some(t) = strip.first_element_child() {
+                    let _ = strip.append_child(&t);
+                    t.set_class_name(tick_class(&next.strip, STRIP_LEN - 1));
                 }
-                tick = t.next_element_sibling();
+            } else {
+                let mut tick = strip.first_element_child();
+                for k in 0..STRIP_LEN {
+                    let Some(t) = tick else { break };
+                    let class = tick_class(&next.strip, k);
+                    if class != tick_class(&prev.strip, k) {
+                        t.set_class_name(class);
+                    }
+                    tick = t.next_element_sibling();
+                }
             }
         }
     }
