@@ -24,7 +24,8 @@ pub fn Breadcrumbs() -> impl IntoView {
                 <ol>
                     {move || crumbs.get().into_iter().map(|(i, title, href)| view! {
                         <li class="nk-crumb" data-testid="breadcrumb" data-level=i.to_string()>
-                            <a href=href
+                            // A flex box, so the phone layout's 44 px minimum applies to the link.
+                            <a href=href style="display: inline-flex; align-items: center"
                                 on:click=move |ev: web_sys::MouseEvent| {
                                     if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.button() != 0 {
                                         return;

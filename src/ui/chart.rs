@@ -207,13 +207,16 @@ pub fn ChartPanel(
             _ => None,
         })
     });
+    let tapped = StoredValue::new(None::<f64>);
     let on_up = move |ev: web_sys::PointerEvent| {
         let Some(from) = drag_from.get_untracked() else { return };
         drag_from.set(None);
         let to = offset_x(&ev);
         let gesture = model.with_untracked(|m| m.as_ref().map(|m| chart_gesture(m, from, to, width.get_untracked())));
         match gesture {
-            Some(ChartGesture::Click) => menu.set(point_menu(to)),
+            // The menu opens on the click that follows, so a finger's tap is not taken as
+            // a tap on the menu that appeared under it.
+            Some(ChartGesture::Click) => tapped.set_value(Some(to)),
             Some(ChartGesture::Window { from_ms, to_ms }) => {
                 let d = state.dashboard.with_untracked(|d| crate::core::drill::zoom_level(d, from_ms, to_ms));
                 super::drill::open_level(state, d);
@@ -243,7 +246,8 @@ pub fn ChartPanel(
                     on:pointerleave=move |_| if drag_from.get_untracked().is_none() { cursor.set(None) }
                     on:pointercancel=move |_| { cursor.set(None); drag_from.set(None); }
                     on:pointerdown=on_down
-                    on:pointerup=on_up></canvas>
+                    on:pointerup=on_up
+                    on:click=move |_| if let Some(x) = tapped.get_value() { tapped.set_value(None); menu.set(point_menu(x)); }></canvas>
                 {move || selection.get().map(|(from, to)| view! {
                     <div class="nk-chart-selection" data-testid="chart-selection"
                         style="position: absolute; left: 70px; bottom: 26px; z-index: 2; pointer-events: none; background: var(--nk-surface); color: var(--nk-text); border: 1px solid var(--nk-border); border-radius: 6px; padding: 2px 8px; font-size: 0.72rem"

@@ -165,7 +165,8 @@ pub fn ChartMenu(menu: RwSignal<Option<PointMenu>>) -> impl IntoView {
             let at = m.t_ms;
             view! {
                 <div class="nk-chart-menu" role="group" aria-label="This point" data-testid="chart-menu" data-from-ms=from.to_string() data-to-ms=to.to_string()
-                    style=format!("left: {}px", m.x.max(0.0))
+                    // At the point, but never past the chart's right edge (phones).
+                    style=format!("left: max(0px, min({}px, 100% - 13rem)); width: 13rem", m.x.max(0.0))
                     on:mousedown=|ev| ev.stop_propagation()
                     on:keydown=move |ev| if ev.key() == "Escape" { close() }>
                     <div class="nk-chart-menu-head">{window}</div>

@@ -3,7 +3,8 @@
 // 4-panel dashboard from blank through the UI only (the steps are counted and printed),
 // found again in Recent after a reload; undo/redo by button and keyboard; moving a panel
 // with the keyboard only and by dragging, kept by the link and the autosave; templates;
-// fork; and the export/import round trip through `export-json` and `import-json-input`.
+// fork; and the export/import round trip through `export-json` and `import-json-input`
+// (and a file dropped on the page). Adding a panel and pinning a note are undoable too.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -175,6 +176,26 @@ test('undo and redo every edit, by button and by keyboard', T, async () => {
   await waitFor(page, 'the edit undone', () => !!document.querySelector('[data-testid="panel"][data-title="Right"]'));
   await page.click('[data-testid="undo"]');
   await waitFor(page, 'the rename undone', () => document.querySelector('.nk-title').innerText.trim() === 'Undo me');
+
+  // Adding a panel and pinning an incident note are single undoable edits as well.
+  const before = await panelCount(page);
+  await page.click('[data-testid="add-panel"]');
+  await page.locator('[data-testid="editor-metric"]').fill('shop_http_requests_total');
+  await page.locator('[data-testid="editor-metric"]').dispatchEvent('change');
+  await page.click('[data-testid="editor-apply"]');
+  await waitFor(page, 'the panel added', (n) => document.querySelectorAll('[data-testid="panel"]').length === n + 1 && !document.querySelector('[data-testid="panel-editor"]'), before);
+  await page.click('[data-testid="add-note"]');
+  await page.fill('[data-testid="note-text"]', 'deploy started');
+  await page.click('[data-testid="note-save"]');
+  await waitFor(page, 'the note pinned', () => document.querySelectorAll('[data-testid="note-item"]').length === 1);
+  await page.click('[data-testid="undo"]');
+  await waitFor(page, 'the note undone', () => document.querySelectorAll('[data-testid="note-item"]').length === 0);
+  assert.equal(await panelCount(page), before + 1, 'one step undoes only the note');
+  await page.click('[data-testid="undo"]');
+  await waitFor(page, 'the added panel undone', (n) => document.querySelectorAll('[data-testid="panel"]').length === n, before);
+  await page.click('[data-testid="redo"]');
+  await page.click('[data-testid="redo"]');
+  await waitFor(page, 'both redone', (n) => document.querySelectorAll('[data-testid="panel"]').length === n + 1 && document.querySelectorAll('[data-testid="note-item"]').length === 1, before);
   assert.deepEqual(uncaught(page), []);
 });
 
@@ -326,7 +347,7 @@ test('fork an opened link into an editable copy; the original entry stays as it 
   });
 });
 
-test('export JSON and import it back: panels and layout survive the round trip', T, async () => {
+test('export JSON and import it back by the picker and by drag-and-drop: panels and layout survive the round trip', T, async () => {
   const page = await env.newPage();
   await page.goto(jsonLink(env.url, twoTiles('Round trip')));
   await waitSettled(page, 2);
@@ -349,5 +370,22 @@ test('export JSON and import it back: panels and layout survive the round trip',
   await waitSettled(fresh, 2);
   assert.deepEqual(await places(fresh), before);
   assert.deepEqual((await snapshot(fresh)).panels.map((p) => p.title), ['Left', 'Right']);
+
+  // The same file dropped anywhere on the page opens too.
+  const dropped = await env.newPage();
+  await dropped.goto(env.url);
+  await waitSettled(dropped, 8);
+  const text = fs.readFileSync(file, 'utf8');
+  await dropped.evaluate((text) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([text], 'round-trip.json', { type: 'application/json' }));
+    const target = document.querySelector('.nk-grid') || document.body;
+    target.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+    target.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, text);
+  await waitFor(dropped, 'the dropped dashboard', () => document.querySelector('.nk-title').innerText.trim() === 'Round trip');
+  await waitSettled(dropped, 2);
+  assert.deepEqual(await places(dropped), before);
+  assert.deepEqual(uncaught(dropped), []);
   fs.rmSync(file, { force: true });
 });

@@ -4,14 +4,15 @@
 // of that window), breadcrumbs show the path, browser back walks it with each level's time
 // range restored; incident notes travel in a share link and show as markers on every
 // chart in a fresh browser; a snapshot exported here opens in a fresh browser with no
-// backend, showing the stored frames.
+// backend, showing the stored frames. Dragging a range drills into exactly that window; a
+// tile's target can be a dashboard chosen in the side editor.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { setup, snapshot, waitFor, waitSettled, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { setup, snapshot, waitFor, waitSettled, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
 let env;
@@ -370,6 +371,70 @@ test('a tile whose drill target is a chosen dashboard opens it with the parent w
   assert.deepEqual((await snapshot(page)).panels.map((p) => p.title), ['Rate']);
   assert.deepEqual(page.errors, []);
   await context.close();
+});
+
+test('the editor points a tile at a dashboard chosen from Recent; a click opens it, also from a shared link', T, async () => {
+  const page = await env.newPage();
+  const RATE = { kind: 'metric', spec: { metric: 'shop_http_requests_total', fn: 'rate', agg: 'sum' } };
+  const target = {
+    version: 1,
+    title: 'Checkout deep dive',
+    time: { kind: 'relative', spec: { last_s: 300 } },
+    panels: [{ id: 'deep', title: 'Deep chart', datasource: 'demo', kind: 'timeseries', spec: { queries: [RATE] } }],
+  };
+  await page.goto(jsonLink(env.url, target));
+  await waitSettled(page, 1);
+  await waitFor(page, 'the target autosaved to Recent', () => (localStorage.getItem('napkin.recent.v1') || '').includes('Checkout deep dive'));
+  const from = Date.now() - 3 * 3600000;
+  const parent = {
+    version: 1,
+    title: 'Parent board',
+    time: { kind: 'absolute', spec: { from_ms: from, to_ms: from + 900000 } },
+    panels: [{ id: 'a', title: 'Rate', datasource: 'demo', kind: 'kpi', spec: { query: RATE, unit: 'req_per_sec' } }],
+  };
+  await page.goto('about:blank');
+  await page.goto(jsonLink(env.url, parent));
+  await waitSettled(page, 1);
+  const TILE = '[data-testid="kpi-tile"]';
+  assert.equal(await page.getAttribute(TILE, 'data-drill'), 'auto');
+
+  await page.click('[data-testid="panel-edit"]');
+  await page.selectOption('[data-testid="editor-drill"]', 'dashboard');
+  // A pasted link that does not open is refused in words; nothing is saved.
+  await page.fill('[data-testid="editor-drill-link"]', 'https://napkin.example/#d=1.not-a-dashboard');
+  await page.click('[data-testid="editor-apply"]');
+  await waitFor(page, 'the refusal', () => (document.querySelector('[data-testid="editor-problems"]')?.innerText || '').includes('drill-down link cannot be opened'));
+  assert.equal(await page.getAttribute(TILE, 'data-drill'), 'auto');
+  // Picked from Recent: the target's link is copied into the tile.
+  const key = await page.locator('[data-testid="editor-drill-recent"] option', { hasText: 'Checkout deep dive' }).getAttribute('value');
+  await page.selectOption('[data-testid="editor-drill-recent"]', key);
+  assert.match(await page.inputValue('[data-testid="editor-drill-link"]'), /^(d=1\.|json=)/);
+  await page.click('[data-testid="editor-apply"]');
+  await waitFor(page, 'the tile drills into a dashboard', (s) => document.querySelector(s)?.getAttribute('data-drill') === 'dashboard', TILE);
+  // The choice is an edit like any other.
+  await page.click('[data-testid="undo"]');
+  await waitFor(page, 'undone', (s) => document.querySelector(s)?.getAttribute('data-drill') === 'auto', TILE);
+  await page.click('[data-testid="redo"]');
+  await waitFor(page, 'redone', (s) => document.querySelector(s)?.getAttribute('data-drill') === 'dashboard', TILE);
+
+  await page.click('[data-testid="share"]');
+  const link = await page.locator('[data-testid="share-link"]').inputValue();
+  await page.click(TILE);
+  await waitLevel(page, 'Checkout deep dive', 2);
+  assert.deepEqual((await waitSettled(page, 1)).panels.map((p) => p.title), ['Deep chart']);
+  const tr = await timeRange(page);
+  assert.deepEqual([tr.from, tr.to], [from, from + 900000], 'the chosen dashboard takes the parent window');
+  await page.goBack();
+  await waitLevel(page, null, 0);
+
+  // The target travels in the link: a fresh browser with an empty Recent list opens it too.
+  const fresh = await env.newPage();
+  await fresh.goto(link);
+  await waitSettled(fresh, 1);
+  await fresh.click(TILE);
+  await waitLevel(fresh, 'Checkout deep dive', 2);
+  assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
+  assert.deepEqual(page.errors.filter((e) => !e.startsWith('console.error')), []);
 });
 
 test('the Incident board template shared frozen with two notes: link length measured', T, async () => {
