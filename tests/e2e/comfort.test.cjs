@@ -244,3 +244,22 @@ test('a chart is an image with a text summary and shows its data as a table', T,
   await waitFor(page, 'the table to hide', () => !document.querySelector('[data-testid="chart-table"]'));
   await page.context().close();
 });
+
+test('the theme follows the system preference until one is chosen', T, async () => {
+  const backgrounds = {};
+  for (const scheme of ['light', 'dark']) {
+    const context = await env.browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: scheme });
+    const page = await context.newPage();
+    page.setDefaultTimeout(WAIT_MS);
+    await page.goto(jsonLink(env.url, BOARD));
+    await waitFor(page, 'the app', () => !!document.querySelector('[data-testid="overall-status"]'));
+    backgrounds[scheme] = await page.evaluate(() => {
+      const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+      return { luminance: (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255, theme: document.documentElement.getAttribute('data-theme') };
+    });
+    await context.close();
+  }
+  assert.equal(backgrounds.light.theme, 'system');
+  assert.ok(backgrounds.light.luminance > 0.8, `light system, light page: ${JSON.stringify(backgrounds)}`);
+  assert.ok(backgrounds.dark.luminance < 0.2, `dark system, dark page: ${JSON.stringify(backgrounds)}`);
+});
