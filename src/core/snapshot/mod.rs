@@ -15,6 +15,17 @@
 //!
 //! Values are numbers, `null` for NaN (a gap), and `"+Inf"` / `"-Inf"`. The dashboard part
 //! enters through [`crate::core::spec::decode_dashboard`] like every other dashboard.
+//!
+//! Two optional lists, added within schema 1 (a file without them still opens; an older
+//! Napkin ignores them): `"health"`, each health grid's last poll per service
+//! (`health.rs`), and `"traces"`, each trace panel's search rows or opened trace
+//! (`trace.rs`). The whole file is capped at [`MAX_BYTES`].
+
+mod health;
+mod trace;
+
+pub use health::HealthPoll;
+pub use trace::TracePanel;
 
 use crate::core::frame::{Frame, Series};
 use crate::core::spec::{decode_dashboard, Dashboard, Warning};
@@ -31,6 +42,12 @@ pub const SCHEMA: u64 = 1;
 /// Most samples a snapshot may hold in all (about 100 MB of JSON at worst).
 pub const MAX_SAMPLES: usize = 4_000_000;
 
+/// Largest snapshot file Napkin writes (64 MiB).
+pub const MAX_BYTES: usize = 64 * 1024 * 1024;
+
+/// Most spans the stored traces of one snapshot may hold in all.
+pub const MAX_SPANS: usize = 200_000;
+
 /// A dashboard with the data it showed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Snapshot {
@@ -38,6 +55,10 @@ pub struct Snapshot {
     pub taken_at_ms: i64,
     pub dashboard: Dashboard,
     pub data: Vec<PanelData>,
+    /// The last poll of every service a health grid showed.
+    pub health: Vec<HealthPoll>,
+    /// What each trace search and waterfall panel showed.
+    pub traces: Vec<TracePanel>,
 }
 
 /// The frames one panel showed, over the range they were fetched for.
@@ -55,10 +76,14 @@ pub enum SnapshotError {
     NotJson(String),
     #[error("the file is not a Napkin snapshot")]
     NotSnapshot,
-    #[error("the snapshot was written by a newer Napkin (schema {found}; this one reads {SCHEMA})")]
+    #[error(
+        "the snapshot was written by a newer Napkin (schema {found}; this one reads {SCHEMA})"
+    )]
     NewerSchema { found: u64 },
     #[error("the snapshot's dashboard could not be read ({0})")]
     Dashboard(String),
+    #[error("the snapshot would be {:.1} MB; Napkin writes snapshots up to {} MB. Narrow the time range, or close the largest traces, and export again", *bytes as f64 / 1_048_576.0, MAX_BYTES / 1_048_576)]
+    TooLarge { bytes: usize },
 }
 
 impl Snapshot {
@@ -66,6 +91,20 @@ impl Snapshot {
     pub fn panel(&self, id: &str) -> Option<&PanelData> {
         self.data.iter().find(|p| p.panel == id)
     }
+
+    /// The stored trace data of one panel, if the snapshot has it.
+    pub fn trace_panel(&self, id: &str) -> Option<&TracePanel> {
+        self.traces.iter().find(|p| p.panel == id)
+    }
+}
+
+/// Writes a snapshot as JSON text, refusing one larger than [`MAX_BYTES`].
+pub fn encode_bounded(s: &Snapshot) -> Result<String, SnapshotError> {
+    let text = encode(s);
+    if text.len() > MAX_BYTES {
+        return Err(SnapshotError::TooLarge { bytes: text.len() });
+    }
+    Ok(text)
 }
 
 /// Writes a snapshot as JSON text.
@@ -82,12 +121,16 @@ pub fn encode(s: &Snapshot) -> String {
             })
         })
         .collect();
+    let health: Vec<Value> = s.health.iter().map(health::poll_value).collect();
+    let traces: Vec<Value> = s.traces.iter().map(trace::panel_value).collect();
     // Written by hand so that the format marker comes first (JSON maps here are sorted).
     format!(
-        "{{\"format\":\"{FORMAT}\",\"schema\":{SCHEMA},\"taken_at_ms\":{},\"dashboard\":{},\"data\":{}}}",
+        "{{\"format\":\"{FORMAT}\",\"schema\":{SCHEMA},\"taken_at_ms\":{},\"dashboard\":{},\"data\":{},\"health\":{},\"traces\":{}}}",
         s.taken_at_ms,
         serde_json::to_value(&s.dashboard).unwrap_or(Value::Null),
-        Value::Array(data)
+        Value::Array(data),
+        Value::Array(health),
+        Value::Array(traces)
     )
 }
 
@@ -96,7 +139,11 @@ fn frame_value(f: &Frame) -> Value {
         .series
         .iter()
         .map(|s| {
-            let labels: Map<String, Value> = s.labels.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+            let labels: Map<String, Value> = s
+                .labels
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect();
             let values: Vec<Value> = s.values.iter().map(|v| number(*v)).collect();
             json!({ "labels": labels, "times": s.times, "values": values })
         })
@@ -112,7 +159,9 @@ fn number(v: f64) -> Value {
     } else if v == f64::NEG_INFINITY {
         Value::String("-Inf".into())
     } else {
-        serde_json::Number::from_f64(v).map(Value::Number).unwrap_or(Value::Null)
+        serde_json::Number::from_f64(v)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
     }
 }
 
@@ -125,7 +174,8 @@ pub fn looks_like_snapshot(text: &str) -> bool {
 /// Reads a snapshot. Damaged panel data becomes a warning (that panel shows no data);
 /// only a file that is not a snapshot at all, or whose dashboard cannot be read, fails.
 pub fn decode(text: &str) -> Result<(Snapshot, Vec<Warning>), SnapshotError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(text).map_err(|e| SnapshotError::NotJson(e.to_string()))?;
     let Value::Object(mut obj) = value else {
         return Err(SnapshotError::NotSnapshot);
     };
@@ -137,13 +187,18 @@ pub fn decode(text: &str) -> Result<(Snapshot, Vec<Warning>), SnapshotError> {
         _ => {}
     }
     let taken_at_ms = obj.get("taken_at_ms").and_then(Value::as_i64).unwrap_or(0);
-    let (dashboard, mut warnings) = decode_dashboard(obj.remove("dashboard").unwrap_or(Value::Null)).map_err(|e| SnapshotError::Dashboard(e.to_string()))?;
+    let (dashboard, mut warnings) =
+        decode_dashboard(obj.remove("dashboard").unwrap_or(Value::Null))
+            .map_err(|e| SnapshotError::Dashboard(e.to_string()))?;
     let mut data = Vec::new();
     let mut budget = MAX_SAMPLES;
     let items = match obj.remove("data") {
         Some(Value::Array(items)) => items,
         _ => {
-            warnings.push(Warning::new("data", "the snapshot holds no data; its panels will be empty"));
+            warnings.push(Warning::new(
+                "data",
+                "the snapshot holds no data; its panels will be empty",
+            ));
             Vec::new()
         }
     };
@@ -154,38 +209,132 @@ pub fn decode(text: &str) -> Result<(Snapshot, Vec<Warning>), SnapshotError> {
                 format!("data[{i}]"),
                 format!("data for an unknown panel \"{}\" was ignored", p.panel),
             )),
-            Err(why) => warnings.push(Warning::new(format!("data[{i}]"), format!("{why}; that panel shows no data"))),
+            Err(why) => warnings.push(Warning::new(
+                format!("data[{i}]"),
+                format!("{why}; that panel shows no data"),
+            )),
         }
     }
-    Ok((Snapshot { taken_at_ms, dashboard, data }, warnings))
+    let health = decode_health(obj.remove("health"), &mut warnings);
+    let traces = decode_traces(obj.remove("traces"), &dashboard, &mut warnings);
+    Ok((
+        Snapshot {
+            taken_at_ms,
+            dashboard,
+            data,
+            health,
+            traces,
+        },
+        warnings,
+    ))
+}
+
+/// The optional health list: a damaged poll is skipped with a warning.
+fn decode_health(v: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<HealthPoll> {
+    let Some(Value::Array(items)) = v else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match health::poll(item) {
+            Ok(p) => out.push(p),
+            Err(why) => warnings.push(Warning::new(
+                format!("health[{i}]"),
+                format!("{why}; it was skipped"),
+            )),
+        }
+    }
+    out
+}
+
+/// The optional traces list: damaged or unknown panels' data are skipped with a warning,
+/// and stored traces beyond [`MAX_SPANS`] spans in all are dropped.
+fn decode_traces(
+    v: Option<Value>,
+    dashboard: &Dashboard,
+    warnings: &mut Vec<Warning>,
+) -> Vec<TracePanel> {
+    let Some(Value::Array(items)) = v else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut budget = MAX_SPANS;
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("traces[{i}]");
+        match trace::panel(item) {
+            Ok(p) if !dashboard.panels.iter().any(|d| d.id == p.panel) => {
+                warnings.push(Warning::new(at, format!("trace data for an unknown panel \"{}\" was ignored", p.panel)));
+            }
+            Ok(p) => match budget.checked_sub(trace::span_count(&p)) {
+                Some(left) => {
+                    budget = left;
+                    out.push(p);
+                }
+                None => warnings.push(Warning::new(at, format!("the stored traces hold more than {MAX_SPANS} spans; that panel shows no trace"))),
+            },
+            Err(why) => warnings.push(Warning::new(at, format!("{why}; that panel shows no trace data"))),
+        }
+    }
+    out
 }
 
 fn panel_data(item: &Value, budget: &mut usize) -> Result<PanelData, String> {
-    let panel = item.get("panel").and_then(Value::as_str).ok_or("the panel id is missing")?.to_string();
+    let panel = item
+        .get("panel")
+        .and_then(Value::as_str)
+        .ok_or("the panel id is missing")?
+        .to_string();
     let from = item.get("from_ms").and_then(Value::as_i64);
     let to = item.get("to_ms").and_then(Value::as_i64);
     let range = from
         .zip(to)
         .and_then(|(f, t)| TimeRange::new(f, t))
         .ok_or("the time range is missing or empty")?;
-    let frames = item.get("frames").and_then(Value::as_array).ok_or("the frames are missing")?;
-    let frames = frames.iter().map(|f| frame(f, budget)).collect::<Result<Vec<_>, _>>()?;
-    Ok(PanelData { panel, range, frames })
+    let frames = item
+        .get("frames")
+        .and_then(Value::as_array)
+        .ok_or("the frames are missing")?;
+    let frames = frames
+        .iter()
+        .map(|f| frame(f, budget))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(PanelData {
+        panel,
+        range,
+        frames,
+    })
 }
 
 fn frame(v: &Value, budget: &mut usize) -> Result<Frame, String> {
-    let step_ms = v.get("step_ms").and_then(Value::as_i64).filter(|s| *s > 0).ok_or("a frame has no step")?;
+    let step_ms = v
+        .get("step_ms")
+        .and_then(Value::as_i64)
+        .filter(|s| *s > 0)
+        .ok_or("a frame has no step")?;
     let notices = v
         .get("notices")
         .and_then(Value::as_array)
-        .map(|n| n.iter().filter_map(Value::as_str).map(String::from).collect())
+        .map(|n| {
+            n.iter()
+                .filter_map(Value::as_str)
+                .map(String::from)
+                .collect()
+        })
         .unwrap_or_default();
     let mut series = Vec::new();
-    for s in v.get("series").and_then(Value::as_array).ok_or("a frame has no series list")? {
+    for s in v
+        .get("series")
+        .and_then(Value::as_array)
+        .ok_or("a frame has no series list")?
+    {
         let mut labels: Vec<(String, String)> = s
             .get("labels")
             .and_then(Value::as_object)
-            .map(|m| m.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect())
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+                    .collect()
+            })
             .unwrap_or_default();
         labels.sort();
         let times: Vec<i64> = s
@@ -210,13 +359,24 @@ fn frame(v: &Value, budget: &mut usize) -> Result<Frame, String> {
         if times.len() != values.len() || times.windows(2).any(|w| w[0] >= w[1]) {
             return Err("a series has times and values that do not match".into());
         }
-        *budget = budget
-            .checked_sub(times.len())
-            .ok_or(format!("the snapshot holds more than {MAX_SAMPLES} samples"))?;
-        series.push(Series { labels, times, values });
+        *budget = budget.checked_sub(times.len()).ok_or(format!(
+            "the snapshot holds more than {MAX_SAMPLES} samples"
+        ))?;
+        series.push(Series {
+            labels,
+            times,
+            values,
+        });
     }
-    Ok(Frame { series, step_ms, notices })
+    Ok(Frame {
+        series,
+        step_ms,
+        notices,
+    })
 }
+
+#[cfg(test)]
+mod parts_tests;
 
 #[cfg(test)]
 mod tests {
@@ -224,7 +384,7 @@ mod tests {
     use crate::core::dashboards::shop_overview;
     use crate::core::spec::{Note, TimeSpec};
 
-    fn sample() -> Snapshot {
+    pub(super) fn sample() -> Snapshot {
         let mut dashboard = shop_overview();
         dashboard.time = TimeSpec::Absolute {
             from_ms: 1_000_000,
@@ -238,7 +398,10 @@ mod tests {
         }];
         let frame = Frame {
             series: vec![Series {
-                labels: vec![("endpoint".into(), "/cart".into()), ("service".into(), "gateway".into())],
+                labels: vec![
+                    ("endpoint".into(), "/cart".into()),
+                    ("service".into(), "gateway".into()),
+                ],
                 times: vec![1_000_000, 1_015_000, 1_030_000, 1_045_000],
                 values: vec![1.25, f64::NAN, f64::INFINITY, f64::NEG_INFINITY],
             }],
@@ -253,6 +416,8 @@ mod tests {
                 range: TimeRange::new(1_000_000, 4_600_000).unwrap(),
                 frames: vec![frame],
             }],
+            health: Vec::new(),
+            traces: Vec::new(),
         }
     }
 
@@ -271,7 +436,10 @@ mod tests {
         assert!(same(&s, &back));
         let v = &back.data[0].frames[0].series[0].values;
         assert!(v[1].is_nan() && v[2] == f64::INFINITY && v[3] == f64::NEG_INFINITY);
-        assert_eq!(back.data[0].frames[0].notices, vec!["partial response".to_string()]);
+        assert_eq!(
+            back.data[0].frames[0].notices,
+            vec!["partial response".to_string()]
+        );
         assert_eq!(back.dashboard.notes.len(), 1);
         assert_eq!(back.panel("rate").unwrap().range.to_ms(), 4_600_000);
     }

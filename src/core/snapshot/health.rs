@@ -1,0 +1,146 @@
+//! The health part of a snapshot: each health grid's last normalised poll per service, with
+//! the instant it was polled (so staleness is judged against the snapshot's own instant)
+//! and the answer excerpt behind it. Pure JSON encoding and tolerant decoding.
+
+use crate::core::health::{Check, Format, HealthState, Polled, ProbeResult, RawAnswer};
+use serde_json::{json, Value};
+
+/// One stored poll: the datasource it was polled on and the poll itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HealthPoll {
+    pub datasource: String,
+    pub polled: Polled,
+}
+
+/// Writes one stored poll.
+pub fn poll_value(p: &HealthPoll) -> Value {
+    let probe = &p.polled.probe;
+    let checks: Vec<Value> = probe
+        .checks
+        .iter()
+        .map(|c| {
+            json!({
+                "name": c.name, "state": c.state.as_str(), "raw_status": c.raw_status, "reason": c.reason,
+                "observed_at_ms": c.observed_at_ms,
+                "details": c.details.iter().map(|(k, v)| json!([k, v])).collect::<Vec<_>>(),
+                "group": c.group,
+            })
+        })
+        .collect();
+    let raw = p.polled.raw.as_ref().map(|r| {
+        json!({
+            "url": r.url, "status": r.status, "content_type": r.content_type, "excerpt": r.excerpt,
+            "body_bytes": r.body_bytes, "error": r.error, "elapsed_ms": r.elapsed_ms,
+        })
+    });
+    json!({
+        "datasource": p.datasource, "polled_at_ms": p.polled.polled_at_ms, "service": probe.service,
+        "http_status": probe.http_status, "format": probe.format.as_str(), "overall": probe.overall.as_str(),
+        "warnings": probe.warnings, "checks": checks, "raw": raw,
+    })
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn state(v: Option<&Value>) -> HealthState {
+    let word = v.and_then(Value::as_str).unwrap_or_default();
+    HealthState::ALL
+        .into_iter()
+        .find(|s| s.as_str() == word)
+        .unwrap_or(HealthState::Unknown)
+}
+
+/// Reads one stored poll; a poll without its datasource, service or time is refused.
+pub fn poll(v: &Value) -> Result<HealthPoll, String> {
+    let datasource = text(v, "datasource").ok_or("a health poll has no datasource")?;
+    let service = text(v, "service").ok_or("a health poll has no service")?;
+    let polled_at_ms = v
+        .get("polled_at_ms")
+        .and_then(Value::as_i64)
+        .ok_or("a health poll has no time")?;
+    let word = v.get("format").and_then(Value::as_str).unwrap_or_default();
+    let format = Format::ALL
+        .into_iter()
+        .find(|f| f.as_str() == word)
+        .unwrap_or(Format::Unrecognised);
+    let checks = v
+        .get("checks")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(check).collect())
+        .unwrap_or_default();
+    let warnings = strings(v.get("warnings"));
+    let raw = v.get("raw").filter(|r| r.is_object()).map(|r| RawAnswer {
+        url: text(r, "url").unwrap_or_default(),
+        status: r
+            .get("status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok()),
+        content_type: text(r, "content_type"),
+        excerpt: text(r, "excerpt").unwrap_or_default(),
+        body_bytes: r.get("body_bytes").and_then(Value::as_u64).unwrap_or(0) as usize,
+        error: text(r, "error"),
+        elapsed_ms: r
+            .get("elapsed_ms")
+            .and_then(Value::as_u64)
+            .unwrap_or(0)
+            .min(u64::from(u32::MAX)) as u32,
+    });
+    let probe = ProbeResult {
+        service,
+        http_status: v
+            .get("http_status")
+            .and_then(Value::as_u64)
+            .and_then(|s| u16::try_from(s).ok()),
+        format,
+        checks,
+        overall: state(v.get("overall")),
+        warnings,
+    };
+    Ok(HealthPoll {
+        datasource,
+        polled: Polled {
+            probe,
+            polled_at_ms,
+            raw,
+        },
+    })
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn check(v: &Value) -> Option<Check> {
+    let mut c = Check::new(
+        text(v, "name")?,
+        state(v.get("state")),
+        text(v, "raw_status").unwrap_or_default(),
+    );
+    c.reason = text(v, "reason");
+    c.observed_at_ms = v.get("observed_at_ms").and_then(Value::as_i64);
+    c.group = text(v, "group");
+    c.details = v
+        .get("details")
+        .and_then(Value::as_array)
+        .map(|l| {
+            l.iter()
+                .filter_map(|p| {
+                    Some((
+                        p.get(0)?.as_str()?.to_string(),
+                        p.get(1)?.as_str()?.to_string(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Some(c)
+}

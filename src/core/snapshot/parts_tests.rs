@@ -1,0 +1,206 @@
+//! Round trips of a snapshot's health and trace parts, and the size cap.
+
+use super::tests::sample;
+use super::*;
+use crate::core::health::{Check, Format, HealthState, Polled, ProbeResult, RawAnswer};
+use crate::core::spec::{Panel, PanelDef, TraceSearchSpec, WaterfallSpec};
+use crate::core::trace::{
+    AttrValue, Event, Resource, Span, SpanId, SpanKind, Status, Trace, TraceId, TraceSummary,
+};
+use serde_json::json;
+
+fn poll(service: &str, state: HealthState, at: i64) -> HealthPoll {
+    let mut check = Check::new("db", state, "DOWN").with_reason("out_of_service");
+    check.observed_at_ms = Some(at - 500);
+    check.details = vec![("error".into(), "<b>no</b> \"quotes\"".into())];
+    check.group = Some("storage".into());
+    HealthPoll {
+        datasource: "health".into(),
+        polled: Polled {
+            probe: ProbeResult {
+                service: service.into(),
+                http_status: Some(503),
+                format: Format::Spring,
+                checks: vec![check, Check::new("self", HealthState::Ok, "UP")],
+                overall: state,
+                warnings: vec!["a note".into()],
+            },
+            polled_at_ms: at,
+            raw: Some(RawAnswer::received(
+                "http://127.0.0.1:1/health",
+                503,
+                Some("application/json"),
+                b"{\"status\":\"DOWN\"}",
+                12,
+            )),
+        },
+    }
+}
+
+fn trace() -> Trace {
+    let tid = TraceId::parse("0af7651916cd43dd8448eb211c80319c").unwrap();
+    let root_id = SpanId::parse("b7ad6b7169203331").unwrap();
+    let mut resources = vec![Resource {
+        service: "gateway".into(),
+        attributes: vec![("host".into(), AttrValue::Str("a".into()))],
+    }];
+    resources.push(Resource {
+        service: "orders".into(),
+        attributes: Vec::new(),
+    });
+    let mut root = Span::new(tid, root_id, 1_700_000_000_000_000, 250_000);
+    root.name = "GET /checkout".into();
+    root.service = "gateway".into();
+    root.resource = Some(0);
+    root.kind = SpanKind::Server;
+    root.attributes = vec![
+        ("http.status_code".into(), AttrValue::Int(500)),
+        ("retry".into(), AttrValue::Bool(true)),
+    ];
+    let mut child = Span::new(
+        tid,
+        SpanId::parse("00f067aa0ba902b7").unwrap(),
+        1_700_000_000_010_000,
+        120_000,
+    );
+    child.parent = Some(root_id);
+    child.name = "insert \"order\"".into();
+    child.service = "orders".into();
+    child.resource = Some(1);
+    child.kind = SpanKind::Client;
+    child.status = Status::Error;
+    child.status_message = "deadlock".into();
+    child.events = vec![Event {
+        time_us: 1_700_000_000_020_000,
+        name: "retrying".into(),
+        attributes: Vec::new(),
+    }];
+    Trace {
+        trace_id: tid,
+        spans: vec![root, child],
+        resources,
+        warnings: Vec::new(),
+    }
+}
+
+fn with_parts() -> Snapshot {
+    let mut s = sample();
+    for (id, def) in [
+        ("search", PanelDef::TraceSearch(TraceSearchSpec::default())),
+        ("wf", PanelDef::Waterfall(WaterfallSpec::default())),
+    ] {
+        s.dashboard.panels.push(Panel {
+            id: id.into(),
+            title: id.into(),
+            datasource: "jaeger".into(),
+            def,
+        });
+    }
+    let t = trace();
+    let row = TraceSummary {
+        trace_id: t.trace_id,
+        root_service: "gateway".into(),
+        root_name: "GET /checkout".into(),
+        start_us: 1_700_000_000_000_000,
+        duration_us: 250_000,
+        span_count: Some(2),
+        error_count: None,
+    };
+    s.health = vec![
+        poll("payments", HealthState::Fail, 4_590_000),
+        poll("cart", HealthState::Ok, 4_595_000),
+    ];
+    s.traces = vec![
+        TracePanel {
+            panel: "search".into(),
+            results: Some((vec![row], vec!["partial search".into()])),
+            trace: None,
+        },
+        TracePanel {
+            panel: "wf".into(),
+            results: None,
+            trace: Some((t, vec!["one warning".into()])),
+        },
+    ];
+    s
+}
+
+#[test]
+fn health_polls_and_trace_panels_round_trip() {
+    let s = with_parts();
+    let text = encode_bounded(&s).unwrap();
+    let (back, warnings) = decode(&text).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(back.health, s.health);
+    assert_eq!(back.trace_panel("search"), s.trace_panel("search"));
+    let (got, notes) = back.trace_panel("wf").unwrap().trace.clone().unwrap();
+    let (want, _) = s.trace_panel("wf").unwrap().trace.clone().unwrap();
+    assert_eq!(notes, vec!["one warning".to_string()]);
+    assert_eq!(got.trace_id, want.trace_id);
+    assert_eq!(got.spans.len(), 2);
+    for (g, w) in got.spans.iter().zip(&want.spans) {
+        assert_eq!(
+            (g.span_id, g.parent, g.start_us, g.duration_us),
+            (w.span_id, w.parent, w.start_us, w.duration_us)
+        );
+        assert_eq!(
+            (&g.name, &g.service, g.kind, g.status),
+            (&w.name, &w.service, w.kind, w.status)
+        );
+        assert_eq!(g.status_message, w.status_message);
+        for (k, v) in &w.attributes {
+            assert_eq!(crate::core::trace::attr(&g.attributes, k), Some(v), "{k}");
+        }
+    }
+    assert_eq!(got.spans[1].events[0].name, "retrying");
+    // Encoding again gives the same text: nothing drifts on a second export.
+    assert_eq!(encode(&back), encode(&decode(&encode(&back)).unwrap().0));
+}
+
+#[test]
+fn damaged_health_and_trace_parts_are_warnings() {
+    let mut v: Value = serde_json::from_str(&encode(&with_parts())).unwrap();
+    v["health"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"service": "x"}));
+    v["traces"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({"panel": "gone", "results": []}));
+    v["traces"][1]["trace"] = json!({"data": "nonsense"});
+    let (s, warnings) = decode(&v.to_string()).unwrap();
+    assert_eq!(s.health.len(), 2);
+    assert_eq!(s.traces.len(), 1, "only the search rows survive");
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
+    assert!(warnings
+        .iter()
+        .any(|w| w.message.contains("unknown panel \"gone\"")));
+}
+
+#[test]
+fn a_schema_1_file_without_health_or_traces_opens_with_empty_parts() {
+    let text = encode(&sample());
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    let obj = v.as_object_mut().unwrap();
+    obj.remove("health");
+    obj.remove("traces");
+    let (s, warnings) = decode(&v.to_string()).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert!(s.health.is_empty() && s.traces.is_empty());
+}
+
+#[test]
+fn a_snapshot_over_the_size_cap_is_refused_with_a_clear_message() {
+    let mut s = sample();
+    let mut big = poll("huge", HealthState::Warn, 1);
+    big.polled.probe.warnings = vec!["x".repeat(MAX_BYTES)];
+    s.health.push(big);
+    let err = encode_bounded(&s).unwrap_err();
+    assert!(matches!(err, SnapshotError::TooLarge { bytes } if bytes > MAX_BYTES));
+    let message = err.to_string();
+    assert!(
+        message.contains("up to 64 MB") && message.contains("export again"),
+        "{message}"
+    );
+}
