@@ -46,46 +46,6 @@ struct InFlight {
 thread_local! {
     static IN_FLIGHT: RefCell<HashMap<Outgoing, InFlight>> = RefCell::new(HashMap::new());
     static SLOTS: RefCell<HashMap<String, Slots>> = RefCell::new(HashMap::new());
-    /// One body buffer handed back by a caller that has finished with its answer
-    /// (`give_back`), reused by the next body that fits in it.
-    static SPARE: RefCell<Option<Vec<u8>>> = const { RefCell::new(None) };
-}
-
-/// Bodies up to this size have their buffer reused (`give_back`); larger ones are freed.
-const REUSED_BODY_MAX: usize = 4 * 1024 * 1024;
-
-/// A zeroed buffer of exactly `len` bytes for a body: the spare one when it is large
-/// enough, else a new one with room for a somewhat larger answer next time.
-///
-/// Why: wasm memory never shrinks, and an auto-refreshing dashboard asks for answers of
-/// almost the same size every few seconds; reusing one buffer avoids a fresh large
-/// allocation per answer while every panel still holds its frames. (Measured on the
-/// 24-panel bench, it did not change the first refreshes' memory growth; see README B7.)
-fn body_buffer(len: usize) -> Vec<u8> {
-    let spare = SPARE.with(|s| s.borrow_mut().take()).filter(|b| b.capacity() >= len);
-    let mut body = spare.unwrap_or_else(|| {
-        let room = if len <= REUSED_BODY_MAX { (len + len / 4).min(REUSED_BODY_MAX) } else { len };
-        Vec::with_capacity(room)
-    });
-    body.clear();
-    body.resize(len, 0);
-    body
-}
-
-/// Hands a response body back once nothing needs it any more, so the next answer reuses
-/// its memory. Only the largest small buffer is kept.
-pub fn give_back(response: Rc<RawResponse>) {
-    let Ok(response) = Rc::try_unwrap(response) else { return };
-    let body = response.body;
-    if body.capacity() == 0 || body.capacity() > REUSED_BODY_MAX {
-        return;
-    }
-    SPARE.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.as_ref().is_none_or(|kept| kept.capacity() < body.capacity()) {
-            *s = Some(body);
-        }
-    });
 }
 
 /// Decrements the waiter count when a caller stops waiting; the last one aborts the fetch.
@@ -217,8 +177,8 @@ enum BodyError {
 /// Reads the body chunk by chunk from its `ReadableStream`, keeping at most
 /// `MAX_BODY_BYTES`: the first chunk past the cap cancels the stream (which stops the
 /// download) instead of buffering the rest. Chunks stay in JavaScript until the body is
-/// complete and are then copied once into wasm memory (`body_buffer`), so a refused
-/// answer never grows wasm memory. The abort signal of the request also ends
+/// complete and are then copied once into wasm memory of exactly the right size, so a
+/// refused answer never grows wasm memory. The abort signal of the request also ends
 /// the read, so the timeout covers the body.
 async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, BodyError> {
     let Some(stream) = response.body() else { return Ok(Vec::new()) };
@@ -241,7 +201,7 @@ async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, BodyError>
         }
         chunks.push(bytes);
     }
-    let mut body = body_buffer(total);
+    let mut body = vec![0u8; total];
     let mut at = 0;
     for bytes in chunks {
         let end = at + bytes.length() as usize;
