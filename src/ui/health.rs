@@ -4,7 +4,8 @@
 //!
 //! The driver runs one `io::health_poll` loop per endpoint wanted by any panel (shared when
 //! two panels show the same service), restarts it when its target changes (URL, interval,
-//! timeout) and aborts every loop on cleanup.
+//! timeout) and aborts every loop on cleanup. In a snapshot it polls nothing: the store holds
+//! the snapshot's stored polls and judges staleness at the instant the snapshot was taken.
 
 mod panel;
 
@@ -29,12 +30,15 @@ pub struct HealthStore {
     pub plans: Memo<Vec<(String, Option<PanelPlan>)>>,
     /// Each health grid panel's state, grid and worst state, by panel id.
     pub panels: Memo<HashMap<String, PanelHealth>>,
+    /// The instant a snapshot was taken, while one is open (its polls are judged then).
+    pub frozen_at: RwSignal<Option<i64>>,
 }
 
 impl HealthStore {
     /// A store deriving plans from the app's dashboard and registry. Provides it as context.
     pub fn provide(state: AppState) -> Self {
         let data = RwSignal::new(HealthData::default());
+        let frozen_at = RwSignal::new(None::<i64>);
         let plans = Memo::new(move |_| {
             state.registry.with(|registry| {
                 state.dashboard.with(|d| {
@@ -52,16 +56,21 @@ impl HealthStore {
             })
         });
         let panels = Memo::new(move |_| {
-            let now = state.clock_ms.get();
+            let now = frozen_at.get().unwrap_or_else(|| state.clock_ms.get());
             plans.with(|plans| {
                 data.with(|data| {
                     plans.iter().map(|(id, plan)| (id.clone(), panel_health(plan.as_ref(), data, now))).collect()
                 })
             })
         });
-        let store = Self { data, plans, panels };
+        let store = Self { data, plans, panels, frozen_at };
         provide_context(store);
         store
+    }
+
+    /// The instant polls are judged at: the snapshot's, or now (tracked).
+    pub fn now(&self, state: AppState) -> i64 {
+        self.frozen_at.get().unwrap_or_else(|| state.clock_ms.get())
     }
 
     /// The banner statuses of every health grid panel: its worst row, Unknown while loading.
@@ -84,6 +93,22 @@ pub fn use_health_poller(state: AppState) -> HealthStore {
         });
     }
     Effect::new(move |_| {
+        let snapshot = crate::ui::snapshot::stored_health(state);
+        let was_frozen = store.frozen_at.get_untracked().is_some();
+        if let Some((taken_at, polls)) = snapshot {
+            if let Ok(mut m) = running.lock() {
+                m.drain().for_each(|(_, h)| h.abort());
+            }
+            let mut data = HealthData::default();
+            polls.into_iter().for_each(|p| data.record(&p.datasource, p.polled));
+            store.data.set(data);
+            store.frozen_at.set(Some(taken_at));
+            return;
+        }
+        if was_frozen {
+            store.frozen_at.set(None);
+            store.data.set(HealthData::default());
+        }
         let wanted: HashSet<Target> = store
             .plans
             .with(|plans| plans.iter().filter_map(|(_, p)| p.as_ref()).flat_map(|p| p.targets.iter().cloned()).collect());

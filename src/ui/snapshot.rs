@@ -3,13 +3,16 @@
 //! file (through the usual import path) opens it in a read-only snapshot mode in which the
 //! fetcher serves the stored frames instead of asking any datasource.
 //!
-//! Only metric frames are stored; health and trace panels in a snapshot show live data
-//! when their datasource answers, or their usual error when it does not.
+//! Health grids store their last poll per service and trace panels their search rows or
+//! opened trace; in snapshot mode they read those and call nothing ([`stored_health`],
+//! [`stored_trace`]). A snapshot judges staleness at the instant it was taken.
 
 use super::state::AppState;
 use crate::core::frame::Frame;
 use crate::core::share::shared_dashboard;
-use crate::core::snapshot::{decode, encode, PanelData, Snapshot, SnapshotError};
+use crate::core::snapshot::{
+    decode, encode_bounded, HealthPoll, PanelData, Snapshot, SnapshotError, TracePanel,
+};
 use crate::core::time::{format_rfc3339_utc, TimeRange};
 use crate::io::clock::now_ms;
 use crate::io::files::download;
@@ -38,8 +41,16 @@ fn mode() -> Option<RwSignal<Active>> {
 /// The snapshot shown now, if the open dashboard is one.
 fn current(state: AppState, tracked: bool) -> Option<Arc<Snapshot>> {
     let mode = mode()?;
-    let key = if tracked { state.doc_key.get() } else { state.doc_key.get_untracked() };
-    let pick = |a: &Active| a.as_ref().filter(|(k, _)| *k == key).map(|(_, s)| s.clone());
+    let key = if tracked {
+        state.doc_key.get()
+    } else {
+        state.doc_key.get_untracked()
+    };
+    let pick = |a: &Active| {
+        a.as_ref()
+            .filter(|(k, _)| *k == key)
+            .map(|(_, s)| s.clone())
+    };
     if tracked {
         mode.with(pick)
     } else {
@@ -63,6 +74,18 @@ pub fn stored(state: AppState, panel_id: &str) -> Option<(Result<Vec<Frame>, Str
     })
 }
 
+/// In snapshot mode (tracked), the instant the snapshot was taken and its stored health
+/// polls; `None` outside snapshot mode, where health grids poll as usual.
+pub fn stored_health(state: AppState) -> Option<(i64, Vec<HealthPoll>)> {
+    current(state, true).map(|s| (s.taken_at_ms, s.health.clone()))
+}
+
+/// In snapshot mode, what a trace panel stored (`Some(None)` when it stored nothing);
+/// `None` outside snapshot mode, where trace panels ask their datasource.
+pub fn stored_trace(state: AppState, panel_id: &str) -> Option<Option<TracePanel>> {
+    current(state, false).map(|s| s.trace_panel(panel_id).cloned())
+}
+
 /// Opens a snapshot file's text. `Ok(false)` when the text is not a snapshot (the caller
 /// then reads it as a dashboard); an error when it is one that cannot be read.
 pub fn open_snapshot(state: AppState, text: &str) -> Result<bool, String> {
@@ -77,7 +100,9 @@ pub fn open_snapshot(state: AppState, text: &str) -> Result<bool, String> {
                 m.set(Some((key.clone(), Arc::new(snap))));
             }
             state.open(dashboard, key);
-            state.link_warnings.set(warnings.iter().map(|w| w.to_string()).collect());
+            state
+                .link_warnings
+                .set(warnings.iter().map(|w| w.to_string()).collect());
             Ok(true)
         }
         Err(SnapshotError::NotSnapshot) | Err(SnapshotError::NotJson(_)) => Ok(false),
@@ -87,20 +112,67 @@ pub fn open_snapshot(state: AppState, text: &str) -> Result<bool, String> {
 
 /// The snapshot of what the page shows now: the dashboard frozen at its window, and every
 /// panel's fetched frames.
-fn take(state: AppState) -> Snapshot {
+fn take(state: AppState, health: Option<super::health::HealthStore>) -> Snapshot {
     let now = now_ms();
-    let dashboard = state.dashboard.with_untracked(|d| shared_dashboard(d, state.anchor_ms.get_untracked(), now, false));
+    let dashboard = state
+        .dashboard
+        .with_untracked(|d| shared_dashboard(d, state.anchor_ms.get_untracked(), now, false));
     let data = state.fetches.with_untracked(|m| {
         dashboard
             .panels
             .iter()
             .filter_map(|p| {
                 let f = m.get(&p.id)?;
-                Some(PanelData { panel: p.id.clone(), range: f.data_range?, frames: f.frames.as_ref()?.as_ref().clone() })
+                Some(PanelData {
+                    panel: p.id.clone(),
+                    range: f.data_range?,
+                    frames: f.frames.as_ref()?.as_ref().clone(),
+                })
             })
             .collect()
     });
-    Snapshot { taken_at_ms: current(state, false).map(|s| s.taken_at_ms).unwrap_or(now), dashboard, data }
+    let health = health.map(|h| health_polls(h)).unwrap_or_default();
+    let traces = dashboard
+        .panels
+        .iter()
+        .filter_map(|p| super::trace::shown(&p.id))
+        .collect();
+    Snapshot {
+        taken_at_ms: current(state, false).map(|s| s.taken_at_ms).unwrap_or(now),
+        dashboard,
+        data,
+        health,
+        traces,
+    }
+}
+
+/// The newest poll of every service a health grid panel shows.
+fn health_polls(store: super::health::HealthStore) -> Vec<HealthPoll> {
+    let wanted: Vec<(String, String)> = store.plans.with_untracked(|plans| {
+        let mut w: Vec<(String, String)> = plans
+            .iter()
+            .filter_map(|(_, p)| p.as_ref())
+            .flat_map(|p| {
+                p.targets
+                    .iter()
+                    .map(|t| (t.datasource.clone(), t.service.clone()))
+            })
+            .collect();
+        w.sort();
+        w.dedup();
+        w
+    });
+    store.data.with_untracked(|d| {
+        wanted
+            .iter()
+            .filter_map(|(ds, service)| {
+                d.get(ds, service).map(|polled| HealthPoll {
+                    datasource: ds.clone(),
+                    polled: polled.clone(),
+                })
+            })
+            .collect()
+    })
 }
 
 /// The "Export snapshot" button and, in snapshot mode, the read-only notice.
@@ -108,11 +180,26 @@ fn take(state: AppState) -> Snapshot {
 pub fn SnapshotControls() -> impl IntoView {
     let state = super::state::use_app();
     let problem = RwSignal::new(None::<String>);
+    let health = use_context::<super::health::HealthStore>();
     let export = move |_| {
-        let snap = take(state);
-        let safe: String = snap.dashboard.title.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        let snap = take(state, health);
+        let safe: String = snap
+            .dashboard
+            .title
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
         let name = format!("napkin-snapshot-{}.json", safe.trim_matches('-'));
-        problem.set(download(&name, &encode(&snap), "application/json").err().map(|e| format!("Export failed: {e}")));
+        let written = encode_bounded(&snap)
+            .map_err(|e| e.to_string())
+            .and_then(|text| download(&name, &text, "application/json"));
+        problem.set(written.err().map(|e| format!("Export failed: {e}")));
     };
     let taken = move || current(state, true).map(|s| format_rfc3339_utc(s.taken_at_ms));
     view! {

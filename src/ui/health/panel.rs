@@ -59,7 +59,7 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
     let counts: RwSignal<Counts> = RwSignal::new((false, 0, 0, 0));
     let drawn_hide = StoredValue::new(None::<bool>);
     Effect::new(move |_| {
-        let now = state.clock_ms.get();
+        let now = store.now(state);
         let (expand, hide) = (expand.get(), hide.get());
         plan.with(|plan| {
             let Some(plan) = plan else { return };

@@ -3,7 +3,8 @@
 //! and the trace search panel (`search.rs`), plus what they share: a small in-memory store
 //! of loaded traces (backend traces cached by datasource and id; file traces kept for the
 //! session because they have no backend), per-panel view memory that survives the panel
-//! being rebuilt when its spec changes, and opening a trace from a file.
+//! being rebuilt when its spec changes, and opening a trace from a file. It also keeps what
+//! each trace panel shows now, so a snapshot can store it ([`shown`]).
 
 mod detail;
 mod logs;
@@ -97,6 +98,40 @@ thread_local! {
     static CACHE: RefCell<Vec<(String, Arc<Loaded>)>> = const { RefCell::new(Vec::new()) };
     static FILES: RefCell<HashMap<String, Arc<Loaded>>> = RefCell::new(HashMap::new());
     static MEMORY: RefCell<HashMap<String, ViewMemory>> = RefCell::new(HashMap::new());
+    /// What each trace panel shows now, by panel id (for snapshots).
+    static SHOWN: RefCell<HashMap<String, Shown>> = RefCell::new(HashMap::new());
+}
+
+/// What one trace panel shows: search rows with their warnings, or a loaded trace.
+#[derive(Clone)]
+enum Shown {
+    Results(Vec<crate::core::trace::TraceSummary>, Vec<String>),
+    Trace(Arc<Loaded>),
+}
+
+/// Notes the search rows a trace search panel shows.
+pub fn show_results(panel: &str, rows: &[crate::core::trace::TraceSummary], warnings: &[String]) {
+    SHOWN.with(|m| m.borrow_mut().insert(panel.to_string(), Shown::Results(rows.to_vec(), warnings.to_vec())));
+}
+
+/// Notes the trace a waterfall panel shows.
+pub fn show_loaded(panel: &str, loaded: Arc<Loaded>) {
+    SHOWN.with(|m| m.borrow_mut().insert(panel.to_string(), Shown::Trace(loaded)));
+}
+
+/// Forgets what a panel showed (it now shows an error or nothing).
+pub fn show_nothing(panel: &str) {
+    SHOWN.with(|m| m.borrow_mut().remove(panel));
+}
+
+/// What a trace panel shows now, as a snapshot stores it.
+pub fn shown(panel: &str) -> Option<crate::core::snapshot::TracePanel> {
+    let shown = SHOWN.with(|m| m.borrow().get(panel).cloned())?;
+    let panel = panel.to_string();
+    Some(match shown {
+        Shown::Results(rows, warnings) => crate::core::snapshot::TracePanel { panel, results: Some((rows, warnings)), trace: None },
+        Shown::Trace(l) => crate::core::snapshot::TracePanel { panel, results: None, trace: Some((l.trace.clone(), l.warnings.clone())) },
+    })
 }
 
 /// A cached backend trace.

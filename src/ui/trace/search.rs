@@ -1,6 +1,7 @@
 //! The trace search panel: service, operation, tags (TraceQL on Tempo), duration bounds and
 //! the dashboard's time range; results as a list and a duration-vs-time scatter; a click
-//! opens the trace in a waterfall panel. The search runs through `io::traces`.
+//! opens the trace in a waterfall panel. The search runs through `io::traces`; in a
+//! snapshot the stored rows are shown and nothing is asked.
 
 use super::{fmt_us, show_trace};
 use crate::core::spec::{Panel, PanelDef, TraceSearchSpec, WaterfallSpec};
@@ -58,7 +59,7 @@ pub fn TraceSearch(panel: Panel, spec: TraceSearchSpec) -> impl IntoView {
         let ds = datasource.clone();
         Effect::new(move |prev: Option<bool>| {
             let Some(registry) = state.registry.get() else { return false };
-            if prev == Some(true) {
+            if prev == Some(true) || crate::ui::snapshot::active(state) {
                 return true;
             }
             let ds = ds.clone();
@@ -73,18 +74,32 @@ pub fn TraceSearch(panel: Panel, spec: TraceSearchSpec) -> impl IntoView {
     {
         let ds = datasource.clone();
         let spec = spec.clone();
+        let pid = panel.id.clone();
         Effect::new(move |_| {
             tick.track();
             let range = state.range.get();
+            if let Some(stored) = crate::ui::snapshot::stored_trace(state, &pid) {
+                let rows = stored.and_then(|p| p.results).ok_or_else(|| "This snapshot holds no search results for this panel; nothing is fetched in a snapshot.".to_string());
+                if let Ok((r, w)) = &rows {
+                    super::show_results(&pid, r, w);
+                }
+                outcome.set(Some(rows));
+                return;
+            }
             let Some(registry) = state.registry.get() else { return };
             generation.update_value(|g| *g += 1);
             let mine = generation.get_value();
             let p = params(&spec, range.from_ms(), range.to_ms());
             let ds = ds.clone();
+            let pid = pid.clone();
             searching.set(true);
             leptos::task::spawn_local(async move {
                 let result = crate::io::traces::search(&registry, &ds, &p).await;
                 if generation.try_get_value() == Some(mine) {
+                    match &result {
+                        Ok((rows, warnings)) => super::show_results(&pid, rows, warnings),
+                        Err(_) => super::show_nothing(&pid),
+                    }
                     outcome.try_set(Some(result));
                     searching.try_set(false);
                 }

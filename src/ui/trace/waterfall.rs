@@ -51,7 +51,18 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
         (None, Some(t)) => format!("{datasource}|{t}"),
         _ => String::new(),
     };
+    // In a snapshot the stored trace is shown (when it is the one the spec names) and
+    // nothing is fetched.
+    let stored = crate::ui::snapshot::stored_trace(state, &panel_id).map(|p| {
+        let wanted = spec.trace_id.as_deref().and_then(|t| TraceId::parse(t).ok());
+        match p.and_then(|p| p.trace).filter(|(t, _)| Some(t.trace_id) == wanted) {
+            Some((trace, warnings)) => Load::Ready(Loaded::new(trace, "snapshot".into(), warnings, 0.0)),
+            None if wanted.is_none() => Load::Empty,
+            None => Load::Failed("This snapshot holds no copy of this trace; nothing is fetched in a snapshot.".into()),
+        }
+    });
     let initial = match (&spec.file, &spec.trace_id) {
+        _ if stored.is_some() => stored.unwrap_or(Load::Empty),
         (_, None) => Load::Empty,
         (Some(_), Some(t)) => TraceId::parse(t).ok().and_then(|id| file_trace(&id.to_hex())).map(Load::Ready).unwrap_or(Load::NeedFile),
         (None, Some(t)) => match TraceId::parse(t) {
@@ -93,6 +104,13 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
         Load::Ready(l) => Some(l),
         _ => None,
     });
+    {
+        let pid = panel_id.clone();
+        Effect::new(move |_| match loaded.get() {
+            Some(l) => super::show_loaded(&pid, l),
+            None => super::show_nothing(&pid),
+        });
+    }
 
     // The spec's view state (fixed for this instance: a change rebuilds the panel).
     let collapsed: Arc<Collapse> = Arc::new(Collapse::from_lists(spec.collapse_depth, &spec.collapsed, &spec.expanded));

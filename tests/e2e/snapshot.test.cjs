@@ -1,0 +1,142 @@
+'use strict';
+// Postmortem snapshots of an Incident-board-like dashboard (issue #6 item 4): a health grid,
+// a trace search and a waterfall, exported against the fixture backends
+// (lib/health-fixtures.cjs, lib/trace-fixtures.cjs), open in a fresh browser with those
+// servers CLOSED and show the stored cells, rows and spans, asking no backend anything.
+
+const { test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { setup, waitFor, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
+const { startHealthFixtures } = require('./lib/health-fixtures.cjs');
+const { startTraceFixtures, IDS } = require('./lib/trace-fixtures.cjs');
+
+const T = { timeout: TEST_TIMEOUT_MS };
+let env;
+let hfx;
+let tfx;
+let closed = false;
+before(async () => {
+  hfx = await startHealthFixtures();
+  tfx = await startTraceFixtures();
+  env = await setup({
+    datasources: [
+      {
+        name: 'hc',
+        kind: 'health',
+        url: hfx.url,
+        timeout_ms: 3000,
+        endpoints: [
+          { service: 'orders', url: '/list/orders' },
+          { service: 'catalog', url: '/list/catalog' },
+          { service: 'payments', url: '/ietf/payments' },
+        ],
+      },
+      { name: 'j1', kind: 'jaeger', url: `${tfx.url}/j1`, timeout_ms: 5000 },
+    ],
+  });
+});
+after(async () => {
+  if (env) await env.teardown();
+  if (!closed) {
+    if (hfx) await hfx.close();
+    if (tfx) await tfx.close();
+  }
+});
+
+function incidentBoard() {
+  const panels = [
+    { id: 'hg', title: 'Services', datasource: 'hc', kind: 'health_grid', spec: { services: ['orders', 'catalog', 'payments'] } },
+    { id: 'ts', title: 'Trace search', datasource: 'j1', kind: 'trace_search', spec: { service: 'service-x' } },
+    { id: 'w', title: 'Trace', datasource: 'j1', kind: 'waterfall', spec: { trace_id: IDS.j1 } },
+  ];
+  return {
+    version: 1,
+    title: 'Incident board',
+    time: { kind: 'relative', spec: { last_s: 3600 } },
+    refresh_s: 2,
+    panels,
+    layout: panels.map((p, i) => ({ panel: p.id, x: 0, y: i * 10, w: 12, h: 10 })),
+  };
+}
+
+/** The health cells, trace result rows and waterfall summary the page shows. Runs in the page. */
+function shownInPage() {
+  const cells = [...document.querySelectorAll('[data-testid="health-cell"]')].map((c) =>
+    [c.getAttribute('data-service'), c.getAttribute('data-check'), c.getAttribute('data-state'), c.getAttribute('data-reason')].join('/'));
+  const results = [...document.querySelectorAll('[data-testid="trace-result"]')].map((r) => r.getAttribute('data-trace-id'));
+  const s = document.querySelector('[data-testid="trace-summary"]');
+  const banner = document.querySelector('[data-testid="overall-status"]');
+  return {
+    cells: cells.sort(),
+    results,
+    spans: s ? Number(s.dataset.spanCount) : null,
+    errors: s ? Number(s.dataset.errorCount) : null,
+    root: s ? s.dataset.root : null,
+    traceError: (document.querySelector('[data-testid="trace-error"]') || {}).textContent || null,
+    searchError: (document.querySelector('[data-testid="trace-search-error"]') || {}).textContent || null,
+    banner: banner ? banner.textContent : '',
+  };
+}
+
+const ready = () => {
+  const cells = [...document.querySelectorAll('[data-testid="health-cell"]')];
+  return cells.length >= 5 && !cells.some((c) => c.getAttribute('data-reason') === 'no_data')
+    && document.querySelectorAll('[data-testid="trace-result"]').length > 0
+    && !!document.querySelector('[data-testid="trace-summary"]');
+};
+
+test('an Incident-board snapshot opens with its fixture backends closed: stored health cells, trace rows and spans, no request to any backend', T, async () => {
+  const page = await env.newPage();
+  await page.goto(jsonLink(env.url, incidentBoard()));
+  await waitFor(page, 'health cells, trace results and a waterfall', ready);
+  const before = await page.evaluate(shownInPage);
+  assert.ok(before.cells.includes('orders/myDB/fail/timeout'), JSON.stringify(before.cells));
+  assert.ok(before.spans > 0, JSON.stringify(before));
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
+  const file = path.join(os.tmpdir(), `napkin-incident-snapshot-${process.pid}.json`);
+  await download.saveAs(file);
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(snap.schema, 1);
+  assert.deepEqual(snap.health.map((h) => h.service).sort(), ['catalog', 'orders', 'payments']);
+  assert.ok(snap.health.every((h) => h.datasource === 'hc' && Number.isInteger(h.polled_at_ms)), 'each poll keeps its fetched-at time');
+  const stored = Object.fromEntries(snap.traces.map((t) => [t.panel, t]));
+  assert.deepEqual(stored.ts.results.map((r) => r.trace_id), before.results);
+  assert.equal(stored.w.trace.data[0].spans.length, before.spans);
+  await page.close();
+
+  // The backends go away for good.
+  await hfx.close();
+  await tfx.close();
+  closed = true;
+  const hits = tfx.requests.length;
+
+  const fresh = await env.newPage();
+  const requests = [];
+  await fresh.context().route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (!url.startsWith(env.url)) return route.abort();
+    return route.continue();
+  });
+  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  await fresh.setInputFiles('#nk-trace-file', file);
+  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  await waitFor(fresh, 'the stored health cells, trace rows and spans', ready);
+  const after = await fresh.evaluate(shownInPage);
+  assert.deepEqual(after.cells, before.cells, 'the stored health cells');
+  assert.deepEqual(after.results, before.results, 'the stored search rows');
+  assert.deepEqual([after.spans, after.errors, after.root], [before.spans, before.errors, before.root], 'the stored trace');
+  assert.equal(after.traceError, null);
+  assert.equal(after.searchError, null);
+  assert.ok(!/sleep/.test(after.banner), `a snapshot never says go back to sleep: ${after.banner}`);
+  // Several poll intervals later, still nothing is asked of any backend.
+  await fresh.waitForTimeout(2500);
+  assert.deepEqual(requests.filter((u) => !u.startsWith(env.url)), [], 'no request to any backend');
+  assert.equal(tfx.requests.length, hits);
+  assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
+});
