@@ -14,6 +14,7 @@ pub use panel::HealthGrid;
 use super::state::AppState;
 use crate::core::health::{panel_health, plan_panel, to_status, HealthData, PanelHealth, PanelPlan, Target};
 use crate::core::spec::PanelDef;
+use crate::core::snapshot::stored_plan;
 use crate::core::status::Status;
 use crate::io::health_poll;
 use futures::future::AbortHandle;
@@ -40,15 +41,25 @@ impl HealthStore {
         let data = RwSignal::new(HealthData::default());
         let frozen_at = RwSignal::new(None::<i64>);
         let plans = Memo::new(move |_| {
+            let snapshot = crate::ui::snapshot::stored_health(state);
             state.registry.with(|registry| {
                 state.dashboard.with(|d| {
                     d.panels
                         .iter()
                         .filter_map(|p| match &p.def {
-                            PanelDef::HealthGrid(spec) => Some((
-                                p.id.clone(),
-                                registry.as_ref().map(|r| plan_panel(spec, &p.datasource, r, d.refresh_s)),
-                            )),
+                            PanelDef::HealthGrid(spec) => {
+                                let plan = registry.as_ref().map(|r| plan_panel(spec, &p.datasource, r, d.refresh_s));
+                                // A snapshot shows its stored polls even where this page's
+                                // datasources cannot resolve the panel.
+                                let plan = match (&snapshot, plan) {
+                                    (Some((_, polls)), None) => Some(stored_plan(spec, &p.datasource, polls, d.refresh_s)),
+                                    (Some((_, polls)), Some(plan)) if plan.error.is_some() => {
+                                        Some(stored_plan(spec, &p.datasource, polls, d.refresh_s))
+                                    }
+                                    (_, plan) => plan,
+                                };
+                                Some((p.id.clone(), plan))
+                            }
                             _ => None,
                         })
                         .collect::<Vec<_>>()

@@ -139,4 +139,22 @@ test('an Incident-board snapshot opens with its fixture backends closed: stored 
   assert.deepEqual(requests.filter((u) => !u.startsWith(env.url)), [], 'no request to any backend');
   assert.equal(tfx.requests.length, hits);
   assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
+
+  // A Napkin whose datasources.json cannot be read (another deployment, or none) still
+  // shows the stored cells, rows and spans.
+  const bare = await env.newPage();
+  const asked = [];
+  await bare.context().route('**/*', (route) => {
+    const url = route.request().url();
+    asked.push(url);
+    if (!url.startsWith(env.url) || url.includes('datasources.json')) return route.abort();
+    return route.continue();
+  });
+  await bare.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(bare, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  await bare.setInputFiles('#nk-trace-file', file);
+  await waitFor(bare, 'the stored health cells, trace rows and spans without datasources.json', ready);
+  const unresolved = await bare.evaluate(shownInPage);
+  assert.deepEqual([unresolved.cells, unresolved.results, unresolved.spans], [before.cells, before.results, before.spans]);
+  assert.deepEqual(asked.filter((u) => !u.startsWith(env.url)), [], 'no request to any backend');
 });

@@ -144,3 +144,54 @@ fn check(v: &Value) -> Option<Check> {
         .unwrap_or_default();
     Some(c)
 }
+
+/// What a health grid panel shows in a snapshot when the page's `datasources.json` cannot
+/// resolve it (not loaded, or the datasource is gone): its named services (all stored ones
+/// of its datasource when it names none), each with a stored poll as a target that is never
+/// polled, the rest as unlisted.
+pub fn stored_plan(
+    spec: &crate::core::spec::HealthGridSpec,
+    datasource: &str,
+    polls: &[HealthPoll],
+    refresh_s: u32,
+) -> crate::core::health::PanelPlan {
+    use crate::core::health::{freshness_window_s, poll_interval_s, PanelPlan, Target};
+    let stored: Vec<&str> = polls
+        .iter()
+        .filter(|p| p.datasource == datasource)
+        .map(|p| p.polled.probe.service.as_str())
+        .collect();
+    let mut services: Vec<String> = if spec.services.is_empty() {
+        stored.iter().map(|s| s.to_string()).collect()
+    } else {
+        spec.services.clone()
+    };
+    let mut seen = std::collections::HashSet::new();
+    services.retain(|s| seen.insert(s.clone()));
+    let interval_s = poll_interval_s(refresh_s, None);
+    let (known, unlisted): (Vec<String>, Vec<String>) = services
+        .iter()
+        .cloned()
+        .partition(|s| stored.contains(&s.as_str()));
+    let targets = known
+        .into_iter()
+        .map(|service| Target {
+            datasource: datasource.to_string(),
+            service,
+            url: String::new(),
+            format: None,
+            timeout_ms: 0,
+            interval_s,
+            demo: false,
+        })
+        .collect();
+    PanelPlan {
+        datasource: datasource.to_string(),
+        services,
+        targets,
+        unlisted,
+        error: None,
+        notes: Vec::new(),
+        freshness_s: freshness_window_s(spec.freshness_s, interval_s),
+    }
+}

@@ -24,7 +24,7 @@
 mod health;
 mod trace;
 
-pub use health::HealthPoll;
+pub use health::{stored_plan, HealthPoll};
 pub use trace::TracePanel;
 
 use crate::core::frame::{Frame, Series};

@@ -204,3 +204,32 @@ fn a_snapshot_over_the_size_cap_is_refused_with_a_clear_message() {
         "{message}"
     );
 }
+
+#[test]
+fn a_stored_plan_shows_stored_services_and_never_polls_unknown_ones() {
+    let s = with_parts();
+    let spec = crate::core::spec::HealthGridSpec {
+        services: vec!["cart".into(), "ghost".into(), "cart".into()],
+        ..Default::default()
+    };
+    let plan = stored_plan(&spec, "health", &s.health, 15);
+    assert_eq!(plan.services, vec!["cart".to_string(), "ghost".to_string()]);
+    assert_eq!(
+        plan.targets
+            .iter()
+            .map(|t| t.service.as_str())
+            .collect::<Vec<_>>(),
+        vec!["cart"]
+    );
+    assert_eq!(plan.unlisted, vec!["ghost".to_string()]);
+    assert!(plan.error.is_none());
+    // A panel that names no services shows every stored one of its datasource.
+    let all = stored_plan(&Default::default(), "health", &s.health, 15);
+    assert_eq!(
+        all.services,
+        vec!["payments".to_string(), "cart".to_string()]
+    );
+    assert!(stored_plan(&Default::default(), "other", &s.health, 15)
+        .services
+        .is_empty());
+}
