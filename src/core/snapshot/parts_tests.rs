@@ -233,3 +233,23 @@ fn a_stored_plan_shows_stored_services_and_never_polls_unknown_ones() {
         .services
         .is_empty());
 }
+
+#[test]
+fn the_stored_incident_board_snapshot_keeps_opening() {
+    // Exported by tests/e2e/snapshot.test.cjs against the fixture backends; future versions
+    // must keep reading it.
+    let text = include_str!("../../../tests/fixtures/snapshots/schema1-incident-health-traces.json");
+    let (s, warnings) = decode(text).unwrap();
+    assert!(warnings.is_empty(), "{warnings:?}");
+    assert_eq!(s.dashboard.title, "Incident board");
+    let orders = s.health.iter().find(|p| p.polled.probe.service == "orders").unwrap();
+    let db = orders.polled.probe.checks.iter().find(|c| c.name == "myDB").unwrap();
+    assert_eq!((db.state, db.reason.as_deref()), (HealthState::Fail, Some("timeout")));
+    assert!(orders.polled.polled_at_ms <= s.taken_at_ms);
+    assert_eq!(s.health.len(), 3);
+    let (rows, _) = s.trace_panel("ts").unwrap().results.clone().unwrap();
+    assert_eq!((rows.len(), rows[0].root_name.as_str(), rows[0].span_count), (1, "test-general-conversion", Some(5)));
+    let (trace, _) = s.trace_panel("w").unwrap().trace.clone().unwrap();
+    assert_eq!((trace.spans.len(), trace.error_count()), (5, 1));
+    assert_eq!(trace.services(), vec!["service-x".to_string(), "service-y".to_string()]);
+}
