@@ -196,9 +196,14 @@ test('the demo dashboard shows exemplars on its latency chart; one opens its dem
 
   const group = page.locator(`[data-testid="panel"][data-title="${title}"] [data-testid="exemplars"]`);
   await group.locator('[data-testid="exemplar"][tabindex="0"]').focus();
-  const first = await page.evaluate(() => document.activeElement.getAttribute('data-ts-ms'));
+  // A marker is its instant and its trace: two series may have exemplars at the same instant.
+  const markerId = () => {
+    const el = document.activeElement;
+    return el.getAttribute('data-testid') === 'exemplar' && `${el.getAttribute('data-ts-ms')}/${el.getAttribute('data-trace-id')}`;
+  };
+  const first = await page.evaluate(markerId);
   await page.keyboard.press('ArrowRight');
-  const second = await page.evaluate(() => document.activeElement.getAttribute('data-testid') === 'exemplar' && document.activeElement.getAttribute('data-ts-ms'));
+  const second = await page.evaluate(markerId);
   assert.ok(second && second !== first, `ArrowRight moves to the next marker (${first} → ${second})`);
   const chosen = await page.evaluate(() => document.activeElement.getAttribute('data-trace-id'));
   await page.keyboard.press('Enter');
