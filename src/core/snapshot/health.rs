@@ -108,7 +108,8 @@ pub fn poll(v: &Value) -> Result<HealthPoll, String> {
     })
 }
 
-fn strings(v: Option<&Value>) -> Vec<String> {
+/// The strings of a JSON array (other items skipped); nothing when absent or not an array.
+pub(super) fn strings(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
         .map(|l| {
             l.iter()

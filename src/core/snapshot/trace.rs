@@ -7,6 +7,7 @@
 use crate::core::trace::{
     parse_any, AttrValue, Attributes, SpanKind, Status, Trace, TraceId, TraceSummary,
 };
+use super::health::strings;
 use serde_json::{json, Map, Value};
 
 /// What one trace panel showed: its search rows (with their warnings) or its opened trace.
@@ -49,21 +50,11 @@ pub fn panel(v: &Value) -> Result<TracePanel, String> {
         .and_then(Value::as_str)
         .ok_or("the panel id is missing")?
         .to_string();
-    let strings = |key: &str| -> Vec<String> {
-        v.get(key)
-            .and_then(Value::as_array)
-            .map(|l| {
-                l.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    let list = |key: &str| strings(v.get(key));
     let results = v.get("results").and_then(Value::as_array).map(|rows| {
         (
             rows.iter().filter_map(summary).collect(),
-            strings("warnings"),
+            list("warnings"),
         )
     });
     let trace = match v.get("trace") {
@@ -76,7 +67,7 @@ pub fn panel(v: &Value) -> Result<TracePanel, String> {
                 .filter(|t| !t.spans.is_empty())
                 .max_by_key(|t| t.spans.len())
                 .ok_or("the stored trace has no spans")?;
-            Some((trace, strings("trace_warnings")))
+            Some((trace, list("trace_warnings")))
         }
     };
     Ok(TracePanel {
