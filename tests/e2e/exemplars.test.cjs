@@ -196,10 +196,11 @@ test('the demo dashboard shows exemplars on its latency chart; one opens its dem
 
   const group = page.locator(`[data-testid="panel"][data-title="${title}"] [data-testid="exemplars"]`);
   await group.locator('[data-testid="exemplar"][tabindex="0"]').focus();
-  // A marker is its instant and its trace: two series may have exemplars at the same instant.
+  // A marker is its instant, trace and series (named in its label): one trace can be the
+  // exemplar of several series at the same instant.
   const markerId = () => {
     const el = document.activeElement;
-    return el.getAttribute('data-testid') === 'exemplar' && `${el.getAttribute('data-ts-ms')}/${el.getAttribute('data-trace-id')}`;
+    return el.getAttribute('data-testid') === 'exemplar' && `${el.getAttribute('data-ts-ms')}/${el.getAttribute('data-trace-id')}/${el.getAttribute('aria-label')}`;
   };
   const first = await page.evaluate(markerId);
   await page.keyboard.press('ArrowRight');
