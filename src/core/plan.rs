@@ -22,6 +22,14 @@ pub struct QueryJob {
     pub step_ms: i64,
 }
 
+impl QueryJob {
+    /// The window, in seconds, that a rate inside this job's query covers: one step, and never
+    /// less than a minute so that a scrape interval of up to 15 s still gives four samples.
+    pub fn rate_window_s(&self) -> u64 {
+        (self.step_ms / 1000).max(60) as u64
+    }
+}
+
 /// What a panel fetches. For a KPI: one job over the previous period and the current
 /// range together (split again with [`split_kpi_frame`]). For a chart: one job per query, in order.
 pub fn jobs_for(def: &PanelDef, range: TimeRange, width_px: u32) -> Vec<QueryJob> {
@@ -61,6 +69,13 @@ mod tests {
 
     fn hour() -> TimeRange {
         TimeRange::new(1_700_000_000_000, 1_700_003_600_000).unwrap()
+    }
+
+    #[test]
+    fn a_rate_window_is_one_step_but_never_under_a_minute() {
+        let job = |step_ms| QueryJob { query: Query::Metric(Default::default()), range: hour(), step_ms };
+        assert_eq!(job(15_000).rate_window_s(), 60);
+        assert_eq!(job(300_000).rate_window_s(), 300);
     }
 
     #[test]

@@ -51,7 +51,7 @@ fn flavour(ds: &Datasource) -> Flavour {
 
 /// One job's exemplars from a Prometheus-API datasource.
 async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Vec<ExemplarSeries>, String> {
-    let window_s = (job.step_ms / 1000).max(60) as u64;
+    let window_s = job.rate_window_s();
     let promql = prom::compile(&job.query, window_s).map_err(|e| e.to_string())?;
     let request = prom::query_exemplars(&ds.url, &promql, job.range).with_headers(ds.request_headers());
     let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await?;

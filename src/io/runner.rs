@@ -32,7 +32,7 @@ pub async fn run(registry: &Registry, datasource: &str, jobs: &[QueryJob]) -> Re
 
 /// Runs one job against a Prometheus-API datasource: compile, send, parse.
 async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
-    let window_s = (job.step_ms / 1000).max(60) as u64;
+    let window_s = job.rate_window_s();
     let promql = prom::compile(&job.query, window_s).map_err(|e| e.to_string())?;
     let request = prom::query_range(&ds.url, &promql, job.range, job.step_ms, Some(ds.timeout_ms()), None).with_headers(ds.request_headers());
     let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
