@@ -25,6 +25,7 @@ pub mod notes;
 pub mod plan;
 pub mod prom;
 pub mod query;
+pub mod range_select;
 pub mod recent;
 pub mod refresh;
 pub mod share;
