@@ -155,6 +155,61 @@ pub const SHORTCUTS: &[Shortcut] = &[
     },
 ];
 
+/// A key (or pair of keys) that a focused element handles itself; the help overlay lists
+/// these after [`SHORTCUTS`], under the element they work on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FocusedKey {
+    /// The browser's names of the keys.
+    pub keys: &'static [&'static str],
+    /// Whether Shift is held with them.
+    pub shift: bool,
+    /// The keys as people read them in the help overlay.
+    pub label: &'static str,
+    /// What the help overlay says the keys do.
+    pub description: &'static str,
+}
+
+/// The keys a focused chart understands (`core::range_select::on_key` interprets them):
+/// selecting a time range by keyboard and drilling into it.
+pub const CHART_KEYS: &[FocusedKey] = &[
+    FocusedKey {
+        keys: &["ArrowLeft", "ArrowRight"],
+        shift: false,
+        label: "← / →",
+        description: "On a focused chart: move the time cursor one bucket",
+    },
+    FocusedKey {
+        keys: &["ArrowLeft", "ArrowRight"],
+        shift: true,
+        label: "Shift+← / Shift+→",
+        description: "On a focused chart: select a range of buckets",
+    },
+    FocusedKey {
+        keys: &["PageUp", "PageDown"],
+        shift: false,
+        label: "PgUp / PgDn",
+        description: "On a focused chart: move the time cursor ten buckets",
+    },
+    FocusedKey {
+        keys: &["Home", "End"],
+        shift: false,
+        label: "Home / End",
+        description: "On a focused chart: go to the first or the last bucket",
+    },
+    FocusedKey {
+        keys: &["Enter"],
+        shift: false,
+        label: "Enter (on a chart)",
+        description: "Drill into the selected window, as a level with a breadcrumb back",
+    },
+    FocusedKey {
+        keys: &["Escape"],
+        shift: false,
+        label: "Esc (on a chart)",
+        description: "Clear the chart's selection",
+    },
+];
+
 /// Where a key press happened, as far as shortcuts care.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
@@ -467,5 +522,29 @@ mod tests {
             };
             assert_eq!(fired, Outcome::Fire(s.action), "{s:?}");
         }
+    }
+
+    #[test]
+    fn every_listed_chart_key_does_something_on_a_chart() {
+        use crate::core::range_select::{on_key, Buckets, Cursor, KeyResult};
+        let buckets = Buckets::over(0, 600_000, 15_000).expect("buckets");
+        let cursor = Cursor {
+            at_ms: 300_000,
+            anchor_ms: None,
+        };
+        for k in CHART_KEYS {
+            assert!(!k.description.is_empty() && !k.label.is_empty());
+            for key in k.keys {
+                assert_ne!(
+                    on_key(&buckets, Some(cursor), key, k.shift),
+                    KeyResult::Ignored,
+                    "{key} in {:?}",
+                    k.label
+                );
+            }
+        }
+        // The overlay's rows stay distinct from the page's shortcuts.
+        let page: Vec<String> = SHORTCUTS.iter().map(Shortcut::keys_label).collect();
+        assert!(CHART_KEYS.iter().all(|k| !page.contains(&k.label.to_string())));
     }
 }

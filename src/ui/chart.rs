@@ -4,12 +4,15 @@
 //! drills into exactly the selected window (`core::drill::chart_gesture`; a level below,
 //! with a breadcrumb back); a click opens the point's menu (`ui::drill::ChartMenu`: its
 //! bucket, its traces, a note there). Incident notes show as markers
-//! (`ui::notes::NoteMarkers`).
+//! (`ui::notes::NoteMarkers`). The plot is a tab stop: on it the arrow keys select a window
+//! bucket by bucket and Enter drills into it (`core::range_select`), described in words
+//! through the plot's `aria-describedby`.
 
 use super::state::use_app;
 use crate::core::chart::{build, ChartOptions};
 use crate::core::fetch_state::PanelFetch;
 use crate::core::drill::{chart_gesture, ChartGesture};
+use crate::core::range_select::{self, Buckets, Cursor, KeyResult};
 use crate::core::spec::TimeseriesSpec;
 use crate::io::clock::local_offset_minutes;
 use crate::io::plot::{self, Theme};
@@ -104,6 +107,8 @@ pub fn ChartPanel(
     let cursor = RwSignal::new(None::<f64>);
     let drag_from = RwSignal::new(None::<f64>);
     let menu = RwSignal::new(None::<super::drill::PointMenu>);
+    // The keyboard's cursor and selection (bucket ends), while the plot has focus.
+    let key_cursor = RwSignal::new(None::<Cursor>);
 
     // The canvas' CSS size comes from a ResizeObserver (delivered after layout), never
     // from getBoundingClientRect while painting, which would force a layout per chart.
@@ -150,8 +155,23 @@ pub fn ChartPanel(
             }),
         );
     });
+    // The buckets the keyboard moves through, and the window it has selected.
+    let buckets = Memo::new(move |_| {
+        let step = data.with(|ChartData(frames, _)| frames.as_ref().and_then(|f| f.first().map(|x| x.step_ms)))?;
+        model.with(|m| m.as_ref().and_then(|m| Buckets::over(m.from_ms, m.to_ms, step)))
+    });
+    let key_window = Memo::new(move |_| {
+        let b = buckets.get()?;
+        key_cursor.get().map(|c| c.window(&b))
+    });
     Effect::new(move |_| {
-        let (x, from) = (cursor.get(), drag_from.get());
+        let (mut x, mut from) = (cursor.get(), drag_from.get());
+        if let (None, Some((a, b))) = (from, key_window.get()) {
+            let w = width.get_untracked();
+            if let Some((xa, xb)) = model.with(|m| m.as_ref().map(|m| (m.x_of(a, w), m.x_of(b, w)))) {
+                (x, from) = (Some(xb), Some(xa));
+            }
+        }
         if let Some(o) = overlay.get() {
             plot::draw_overlay(&o, (width.get_untracked(), height.get_untracked()), x, from, "rgba(128,128,128,0.9)");
         }
@@ -198,15 +218,39 @@ pub fn ChartPanel(
             Some(super::drill::PointMenu { x, t_ms: t, step_ms, service })
         })
     };
-    // The window a drag in progress selects, shown (and exposed as `chart-selection`)
-    // until the release drills into it.
+    // The window a drag in progress (or the keyboard) selects, shown (and exposed as
+    // `chart-selection`) until the release (or Enter) drills into it.
     let selection = Memo::new(move |_| {
-        let (from, to) = (drag_from.get()?, cursor.get()?);
+        let Some(from) = drag_from.get() else {
+            return key_window.get().map(|(a, b)| (a, b, true));
+        };
+        let to = cursor.get()?;
         model.with(|m| match chart_gesture(m.as_ref()?, from, to, width.get()) {
-            ChartGesture::Window { from_ms, to_ms } => Some((from_ms, to_ms)),
+            ChartGesture::Window { from_ms, to_ms } => Some((from_ms, to_ms, false)),
             _ => None,
         })
     });
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let Some(b) = buckets.get_untracked() else { return };
+        match range_select::on_key(&b, key_cursor.get_untracked(), &ev.key(), ev.shift_key()) {
+            KeyResult::Ignored => return,
+            KeyResult::Moved(c) => key_cursor.set(Some(c)),
+            KeyResult::Cleared => key_cursor.set(None),
+            KeyResult::Drill { from_ms, to_ms } => {
+                key_cursor.set(None);
+                let d = state.dashboard.with_untracked(|d| crate::core::drill::zoom_level(d, from_ms, to_ms));
+                super::drill::open_level(state, d);
+            }
+        }
+        // The page's shortcuts (Escape among them) skip a handled key.
+        ev.prevent_default();
+        ev.stop_propagation();
+    };
+    let keys_id = format!("nk-chart-keys-{chart_id}");
+    let keys_text = move || buckets.with(|b| range_select::describe(b.as_ref(), key_cursor.get()));
     let tapped = StoredValue::new(None::<f64>);
     let on_up = move |ev: web_sys::PointerEvent| {
         let Some(from) = drag_from.get_untracked() else { return };
@@ -232,6 +276,7 @@ pub fn ChartPanel(
         if let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
             let _ = target.set_pointer_capture(ev.pointer_id());
         }
+        key_cursor.set(None);
         cursor.set(Some(offset_x(&ev)));
         drag_from.set(Some(offset_x(&ev)));
     };
@@ -240,7 +285,9 @@ pub fn ChartPanel(
         <div class="nk-chart">
             <div class="nk-chart-area">
                 <canvas class="nk-chart-canvas" data-testid="chart" data-series=series_count node_ref=canvas
-                    role="img" aria-label=summary></canvas>
+                    role="img" aria-label=summary tabindex="0" aria-describedby=keys_id.clone()
+                    on:keydown=on_key on:blur=move |_| key_cursor.set(None)></canvas>
+                <span class="nk-sr" id=keys_id>{keys_text}</span>
                 <canvas class="nk-chart-overlay" node_ref=overlay aria-hidden="true" style="touch-action: pan-y"
                     on:pointermove=move |ev| cursor.set(Some(offset_x(&ev)))
                     on:pointerleave=move |_| if drag_from.get_untracked().is_none() { cursor.set(None) }
@@ -248,11 +295,12 @@ pub fn ChartPanel(
                     on:pointerdown=on_down
                     on:pointerup=on_up
                     on:click=move |_| if let Some(x) = tapped.get_value() { tapped.set_value(None); menu.set(point_menu(x)); }></canvas>
-                {move || selection.get().map(|(from, to)| view! {
+                {move || selection.get().map(|(from, to, by_keyboard)| view! {
                     <div class="nk-chart-selection" data-testid="chart-selection"
                         style="position: absolute; left: 70px; bottom: 26px; z-index: 2; pointer-events: none; background: var(--nk-surface); color: var(--nk-text); border: 1px solid var(--nk-border); border-radius: 6px; padding: 2px 8px; font-size: 0.72rem"
-                        data-from-ms=from.to_string() data-to-ms=to.to_string()>
-                        {format!("Release to drill into {}", crate::core::drill::window_label(from, to))}
+                        data-from-ms=from.to_string() data-to-ms=to.to_string()
+                        data-input=if by_keyboard { "keyboard" } else { "pointer" }>
+                        {format!("{} to drill into {}", if by_keyboard { "Enter" } else { "Release" }, crate::core::drill::window_label(from, to))}
                     </div>
                 })}
                 <super::notes::NoteMarkers model=model width=width/>

@@ -5,7 +5,7 @@
 //! Recent menu, a panel's edit button), so a shortcut does exactly what a click does.
 
 use super::state::use_app;
-use crate::core::shortcuts::{interpret, Action, KeyPress, Outcome, Target, SHORTCUTS};
+use crate::core::shortcuts::{interpret, Action, KeyPress, Outcome, Target, CHART_KEYS, SHORTCUTS};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -198,6 +198,12 @@ pub fn ShortcutsHelp() -> impl IntoView {
                             <tr data-testid="shortcut" data-keys=s.keys_label()>
                                 <td><kbd>{s.keys_label()}</kbd></td>
                                 <td>{s.description}</td>
+                            </tr>
+                        }).collect_view()}
+                        {CHART_KEYS.iter().map(|k| view! {
+                            <tr data-testid="shortcut" data-keys=k.label data-scope="chart">
+                                <td><kbd>{k.label}</kbd></td>
+                                <td>{k.description}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
