@@ -28,6 +28,23 @@ pub fn selection(v: &Variable) -> Selection {
     }
 }
 
+/// What a variable's options are read from: two variables with the same source offer the
+/// same options (the selection, multi and "All" flags play no part).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OptionsSource {
+    label: String,
+    metric: Option<String>,
+    datasource: Option<String>,
+    options: Vec<String>,
+}
+
+impl OptionsSource {
+    /// The source of `v`'s options.
+    pub fn of(v: &Variable) -> Self {
+        OptionsSource { label: v.label_name().to_string(), metric: v.metric.clone(), datasource: v.datasource.clone(), options: v.options.clone() }
+    }
+}
+
 /// The value stored in `current` for "All".
 pub const ALL: &str = "$__all";
 
@@ -264,6 +281,17 @@ mod tests {
         let q = Query::Promql(crate::core::query::PromqlQuery { expr: "sum(rate(x{service=~\"$service\"}[5m]))".into() });
         let Query::Promql(out) = apply(&q, &[var("service", &["a", "b"], true, false)]) else { panic!() };
         assert_eq!(out.expr, "sum(rate(x{service=~\"a|b\"}[5m]))");
+    }
+
+    #[test]
+    fn the_options_source_ignores_the_selection_but_not_the_definition() {
+        let a = var("service", &[], true, true);
+        let chosen = var("service", &["billing"], false, false);
+        assert_eq!(OptionsSource::of(&a), OptionsSource::of(&chosen));
+        let other_metric = Variable { metric: Some("up".into()), ..a.clone() };
+        assert_ne!(OptionsSource::of(&a), OptionsSource::of(&other_metric));
+        let other_label = Variable { label: Some("job".into()), ..a.clone() };
+        assert_ne!(OptionsSource::of(&a), OptionsSource::of(&other_label));
     }
 
     #[test]

@@ -93,6 +93,7 @@ pub fn App() -> impl IntoView {
     let state = AppState::provide(initial);
     super::notes::provide_note_draft();
     super::snapshot::provide_snapshot_mode();
+    super::var_options::provide_var_options();
     state.link_error.set(error);
     state.link_warnings.set(warnings);
 

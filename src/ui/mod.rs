@@ -23,6 +23,7 @@ mod state;
 mod status_line;
 mod time_picker;
 pub mod trace;
+mod var_options;
 mod variables;
 
 pub use app::App;

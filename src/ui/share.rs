@@ -1,7 +1,10 @@
 //! The Share control: freezes the absolute range by default (or keeps it live on request),
-//! shows the link with its length and copies it.
+//! shows the link with its length and copies it. A frozen link lists the values of "All"
+//! variables as loaded on this page (`ui::var_options`); a variable whose values are not
+//! known stays "All", and the box says so in words.
 
 use super::state::use_app;
+use super::var_options::use_var_options;
 use crate::core::link::encode_share;
 use crate::core::share::shared_dashboard;
 use crate::io::clipboard::{copy, CopyOutcome};
@@ -20,11 +23,19 @@ pub fn ShareBox() -> impl IntoView {
     let shared_at = RwSignal::new(None::<i64>);
     let copied = RwSignal::new(None::<CopyOutcome>);
     let field = NodeRef::<Input>::new();
-    let link = Memo::new(move |_| {
+    let options = use_var_options();
+    // The link, and in words each variable it could not freeze to the values shown.
+    let shared = Memo::new(move |_| {
         let at = shared_at.get()?;
-        let d = state.dashboard.with(|d| shared_dashboard(d, state.anchor_ms.get_untracked(), at, keep_live.get()));
-        Some(format!("{}#{}", base_url(), encode_share(&d)))
+        let shared = state.dashboard.with(|d| {
+            let resolved = options.resolved(&d.variables);
+            shared_dashboard(d, state.anchor_ms.get_untracked(), at, keep_live.get(), &resolved)
+        });
+        let warnings: Vec<String> = shared.warnings.iter().map(|w| w.to_string()).collect();
+        Some((format!("{}#{}", base_url(), encode_share(&shared.dashboard)), warnings))
     });
+    let link = Memo::new(move |_| shared.with(|s| s.as_ref().map(|(link, _)| link.clone())));
+    let warnings = move || shared.with(|s| s.as_ref().map(|(_, w)| w.clone()).unwrap_or_default());
     let share = move |_| {
         shared_at.set(Some(now_ms()));
         let Some(text) = link.get_untracked() else { return };
@@ -63,6 +74,9 @@ pub fn ShareBox() -> impl IntoView {
                             None => "",
                         }}
                     </span>
+                    <For each=warnings key=|w| w.clone() let:warning>
+                        <span class="nk-share-warning" data-testid="share-warning">{warning}</span>
+                    </For>
                 </div>
             </Show>
         </div>

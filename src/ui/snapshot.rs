@@ -112,11 +112,16 @@ pub fn open_snapshot(state: AppState, text: &str) -> Result<bool, String> {
 
 /// The snapshot of what the page shows now: the dashboard frozen at its window, and every
 /// panel's fetched frames.
-fn take(state: AppState, health: Option<super::health::HealthStore>) -> Snapshot {
+fn take(
+    state: AppState,
+    health: Option<super::health::HealthStore>,
+    options: super::var_options::VarOptions,
+) -> Snapshot {
     let now = now_ms();
-    let dashboard = state
-        .dashboard
-        .with_untracked(|d| shared_dashboard(d, state.anchor_ms.get_untracked(), now, false));
+    let dashboard = state.dashboard.with_untracked(|d| {
+        let resolved = options.resolved_untracked(&d.variables);
+        shared_dashboard(d, state.anchor_ms.get_untracked(), now, false, &resolved).dashboard
+    });
     let data = state.fetches.with_untracked(|m| {
         dashboard
             .panels
@@ -181,8 +186,9 @@ pub fn SnapshotControls() -> impl IntoView {
     let state = super::state::use_app();
     let problem = RwSignal::new(None::<String>);
     let health = use_context::<super::health::HealthStore>();
+    let options = super::var_options::use_var_options();
     let export = move |_| {
-        let snap = take(state, health);
+        let snap = take(state, health, options);
         let safe: String = snap
             .dashboard
             .title

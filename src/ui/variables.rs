@@ -1,7 +1,9 @@
 //! The variable selectors in the top bar: one control per dashboard variable. Changing a
-//! selection edits the dashboard (so it travels in the link and in history).
+//! selection edits the dashboard (so it travels in the link and in history). Each selector
+//! records the options it loaded in the page's store (`ui::var_options`) for Share.
 
 use super::state::use_app;
+use super::var_options::use_var_options;
 use crate::core::spec::Variable;
 use crate::core::vars::ALL;
 use crate::io::options::variable_options;
@@ -72,11 +74,18 @@ fn VariableSelect(var: Variable) -> impl IntoView {
     let state = use_app();
     let name = var.name.clone();
     let lookup = var.clone();
+    let store = use_var_options();
+    // What the options resolve to is also recorded in the page's store, so a frozen share
+    // can list the values shown here in place of "All".
     let options = LocalResource::new(move || {
         let lookup = lookup.clone();
         async move {
             match state.registry.get() {
-                Some(registry) => variable_options(&registry, &lookup, state.range.get_untracked()).await,
+                Some(registry) => {
+                    let outcome = variable_options(&registry, &lookup, state.range.get_untracked()).await;
+                    store.record(&lookup, &outcome);
+                    outcome
+                }
                 None => Ok(Vec::new()),
             }
         }
