@@ -9,6 +9,7 @@
 //! then runs the general decoder, which produces the result or the error in words. Host
 //! property tests compare both paths on generated and damaged answers.
 
+use super::sample::{sample_in, WINDOW};
 use crate::core::frame::{Frame, Series};
 use std::collections::BTreeMap;
 
@@ -243,15 +244,24 @@ impl<'a> Reader<'a> {
         }
         loop {
             self.ws();
-            self.byte(b'[')?;
-            self.ws();
-            times.push(self.seconds_as_ms()?);
-            self.ws();
-            self.byte(b',')?;
-            self.ws();
-            values.push(self.quoted_value()?);
-            self.ws();
-            self.byte(b']')?;
+            // Prometheus' own shape goes through the eight-bytes-at-a-time lane; anything
+            // else (whitespace, odd numbers, the body's last few bytes) byte by byte.
+            let window = self.b.get(self.i..).and_then(|rest| rest.get(..WINDOW)).and_then(|w| w.try_into().ok());
+            if let Some((t, v, len)) = window.and_then(sample_in) {
+                times.push(t);
+                values.push(v);
+                self.i += len;
+            } else {
+                self.byte(b'[')?;
+                self.ws();
+                times.push(self.seconds_as_ms()?);
+                self.ws();
+                self.byte(b',')?;
+                self.ws();
+                values.push(self.quoted_value()?);
+                self.ws();
+                self.byte(b']')?;
+            }
             self.ws();
             match self.next()? {
                 b',' => continue,
@@ -420,7 +430,7 @@ fn decimal_to_f64(mantissa: u64, scale: usize) -> Option<f64> {
 /// say: one exact division when the digits fit in 53 bits and the power of ten is exact,
 /// else the table-driven `decimal_to_f64`.
 #[inline(always)]
-fn decimal_value(mantissa: u64, scale: usize) -> Option<f64> {
+pub(super) fn decimal_value(mantissa: u64, scale: usize) -> Option<f64> {
     if mantissa == 0 {
         Some(0.0)
     } else if mantissa < (1 << 53) && scale < EXACT_POW10.len() {

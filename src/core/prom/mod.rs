@@ -23,7 +23,7 @@
 //!
 //! Files: `request.rs` (requests), `encode.rs` (percent, seconds, `U__`), `promql.rs`
 //! (compiling), `wire.rs` (raw JSON shapes), `envelope.rs` (status and envelope),
-//! `response.rs` (validated model), `matrix.rs` (the fast `query_range` reader), `error.rs` (errors), `flavour.rs` (engines).
+//! `response.rs` (validated model), `matrix.rs` (the fast `query_range` reader), `sample.rs` (its eight-bytes-at-a-time lane for one sample), `error.rs` (errors), `flavour.rs` (engines).
 
 mod encode;
 mod envelope;
@@ -33,6 +33,7 @@ mod matrix;
 mod promql;
 mod request;
 mod response;
+mod sample;
 mod wire;
 
 pub use encode::escape_label_name;
