@@ -4,10 +4,14 @@
 // phone, and drilling down (a KPI tile, a chart point's bucket, a finger dragged across a
 // chart) and back with browser history. On every screen the panels stay in one column,
 // the worst status comes first, nothing scrolls sideways and every visible control is at
-// least 44 × 44 px.
+// least 44 × 44 px. A dashboard exported as a JSON file imports by the file picker on
+// another phone as the same dashboard.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
 const { setup, snapshot, waitFor, waitSettled, jsonLink, WAIT_MS, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
@@ -275,4 +279,54 @@ test('phone: tap a KPI tile, tap a chart point into its bucket, drag a finger ac
   assert.ok((await snapshot(page)).panels.some((p) => p.title === 'Requests by service'), 'the top level again');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('phone: export the dashboard as a JSON file and import it by the picker on another phone; the same dashboard', T, async () => {
+  const page = await phonePage();
+  await page.goto(env.url);
+  const shown = await waitSettled(page, 8);
+  await openMenu(page);
+  const exportButton = page.locator('[data-testid="export-json"]');
+  const box = await exportButton.boundingBox();
+  assert.ok(box && box.width >= 44 && box.height >= 44 && box.x >= 0 && box.x + box.width <= PHONE.width, `Export is a 44 px target on the phone: ${JSON.stringify(box)}`);
+  const [download] = await Promise.all([page.waitForEvent('download'), exportButton.tap()]);
+  const file = path.join(os.tmpdir(), `napkin-phone-${process.pid}.json`);
+  await download.saveAs(file);
+  const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(exported.title, 'Shop overview');
+  assert.equal(exported.panels.length, shown.panels.length);
+
+  // Another phone starts from a blank dashboard, so only the import can bring the panels.
+  const other = await phonePage();
+  await other.goto(env.url);
+  await waitSettled(other, 8);
+  await openMenu(other);
+  await other.locator('[data-testid="library"]').tap();
+  await other.locator('[data-testid="new-blank"]').tap();
+  await waitFor(other, 'the blank dashboard', () => document.querySelectorAll('[data-testid="panel"]').length === 0);
+  await openMenu(other);
+  const picker = other.locator('[data-testid="import-json-input"]');
+  const label = await other.locator('label.nk-file').boundingBox();
+  assert.ok(label && label.width >= 44 && label.height >= 44, `Import is a 44 px target on the phone: ${JSON.stringify(label)}`);
+  const [chooser] = await Promise.all([other.waitForEvent('filechooser'), picker.tap()]);
+  await chooser.setFiles(file);
+  await waitFor(other, 'the imported dashboard', () => document.querySelector('.nk-title').innerText.trim() === 'Shop overview');
+  const imported = await waitSettled(other, shown.panels.length);
+  assert.deepEqual(imported.panels.map((p) => p.title).sort(), shown.panels.map((p) => p.title).sort());
+  const col = await column(other);
+  assert.ok(col.one, 'the imported dashboard is one column');
+  assert.equal(await sideways(other), 0, 'nothing scrolls sideways');
+
+  // Exported again, it is the same dashboard.
+  await openMenu(other);
+  const [again] = await Promise.all([other.waitForEvent('download'), other.locator('[data-testid="export-json"]').tap()]);
+  const file2 = `${file}.again`;
+  await again.saveAs(file2);
+  assert.deepEqual(JSON.parse(fs.readFileSync(file2, 'utf8')), exported);
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(other.errors, []);
+  fs.rmSync(file, { force: true });
+  fs.rmSync(file2, { force: true });
+  await page.context().close();
+  await other.context().close();
 });
