@@ -41,12 +41,21 @@ pub fn Grid() -> impl IntoView {
     // Phone layout: panels are shown worst status first (CSS `order` in one column).
     super::banner::provide_panel_order(state);
     // Keyed by the panel's definition only: a move changes the frame's place, not the frame.
+    // A waterfall's view fields (collapse, selection, hidden short spans) are left out of the
+    // key: the panel reads them live, so a collapse does not rebuild it.
     let items = Memo::new(move |_| {
         state.dashboard.with(|d| {
             d.panels
                 .iter()
                 .map(|p| {
-                    let key = format!("{}|{}", p.id, serde_json::to_string(p).unwrap_or_default());
+                    let json = match &p.def {
+                        PanelDef::Waterfall(spec) => {
+                            let frame = Panel { def: PanelDef::Waterfall(super::trace::frame_spec(spec)), ..p.clone() };
+                            serde_json::to_string(&frame)
+                        }
+                        _ => serde_json::to_string(p),
+                    };
+                    let key = format!("{}|{}", p.id, json.unwrap_or_default());
                     (key, p.clone(), ())
                 })
                 .collect::<Vec<_>>()
@@ -200,7 +209,12 @@ fn PanelFrame(panel: Panel, places: Memo<Vec<LayoutItem>>, preview: RwSignal<Opt
                 <span class="nk-spinner" class:nk-hidden=move || !fetch.with(|f| f.in_flight) aria-hidden="true"></span>
                 <span class="nk-panel-actions">
                     <button class="nk-icon" title="Edit" data-testid="panel-edit"
-                        on:click={ let p = panel.clone(); move |_| state.editing.set(Some(crate::core::editor::PanelDraft::from_panel(&p))) }>"✎"</button>
+                        on:click={ let p = panel.clone(); move |_| {
+                            // The frame's copy may be older than the dashboard's (a waterfall keeps its
+                            // frame while its view fields change): edit what the dashboard holds now.
+                            let now = state.dashboard.with_untracked(|d| d.panels.iter().find(|x| x.id == p.id).cloned()).unwrap_or_else(|| p.clone());
+                            state.editing.set(Some(crate::core::editor::PanelDraft::from_panel(&now)))
+                        } }>"✎"</button>
                     <button class="nk-icon" title="Duplicate" data-testid="panel-duplicate"
                         on:click={ let id = panel.id.clone(); move |_| state.duplicate_panel(&id) }>"❐"</button>
                     <button class="nk-icon" title="Remove" data-testid="panel-remove"

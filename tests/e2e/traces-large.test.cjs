@@ -83,7 +83,9 @@ test('a 100,000-span OTLP file opens through trace-file-input; DOM rows stay bou
   }
   await scrollTo(page, total / 3);
 
-  // Collapse all: one row, and the link holds the rule, not the ids of every parent.
+  // Collapse all: one row, and the link holds the rule, not the ids of every parent. The
+  // panel itself is kept (only its rows change): a mark set on its element survives.
+  await page.evaluate(() => { document.querySelector('[data-testid="waterfall"]').napkinKept = true; });
   await page.click('[data-testid="trace-collapse-all"]');
   await waitFor(page, 'collapsed', () => Number(document.querySelector('[data-testid="waterfall"]')?.dataset.visibleRows) === 1, undefined, 60000);
   await waitFor(page, 'link updated', () => location.hash.length > 10);
@@ -100,6 +102,8 @@ test('a 100,000-span OTLP file opens through trace-file-input; DOM rows stay bou
   assert.ok(d2.dom < MAX_DOM_ROWS);
   await page.click('[data-testid="trace-expand-all"]');
   await waitFor(page, 'expanded', (n) => Number(document.querySelector('[data-testid="waterfall"]')?.dataset.visibleRows) === n, first.visible, 60000);
+  const kept = await page.evaluate(() => document.querySelector('[data-testid="waterfall"]').napkinKept === true);
+  assert.ok(kept, 'collapse all, expand to depth and expand all keep the waterfall panel instead of rebuilding it');
   const expanded = await scrollTo(page, total - 100);
   assert.ok(expanded.dom > 0 && expanded.dom < MAX_DOM_ROWS, `${expanded.dom} rows in the DOM after expand all`);
   assert.deepEqual(uncaught(page), []);

@@ -83,6 +83,20 @@ pub fn visible_range(row_tops: &[f64], row_count: usize, scroll_top: f64, viewpo
     first.saturating_sub(overscan)..(last + 1 + overscan).min(row_count)
 }
 
+/// [`visible_range`] for rows that are all `row_h` tall: row `i` starts at `i × row_h`, so no
+/// table of tops is built and the cost does not grow with the row count.
+pub fn uniform_visible_range(row_count: usize, row_h: f64, scroll_top: f64, viewport: f64, overscan: usize) -> std::ops::Range<usize> {
+    if row_count == 0 || !(row_h > 0.0) {
+        return 0..0;
+    }
+    // A negative or NaN offset counts as the top; the float-to-int cast saturates at the end.
+    let row_at = |y: f64| if y.is_nan() || y <= 0.0 { 0 } else { ((y / row_h).floor() as usize).min(row_count - 1) };
+    let scroll_top = if scroll_top.is_nan() { 0.0 } else { scroll_top };
+    let first = row_at(scroll_top);
+    let last = row_at(scroll_top + viewport.max(0.0));
+    first.saturating_sub(overscan)..(last + 1 + overscan).min(row_count)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -126,5 +140,22 @@ mod tests {
         assert_eq!(visible_range(&tops, 4, 30.0, 50.0, 0), 1..3);
         assert_eq!(visible_range(&tops, 4, 30.0, 50.0, 5), 0..4);
         assert_eq!(visible_range(&tops, 0, 30.0, 50.0, 5), 0..0);
+    }
+
+    #[test]
+    fn uniform_rows_give_the_same_range_as_a_table_of_tops() {
+        let tops = row_tops(&[24.0; 1000]);
+        for scroll in [-10.0, 0.0, 23.9, 24.0, 500.0, 12_000.0, 23_999.0, 24_000.0, 99_999.0] {
+            for (viewport, overscan) in [(0.0, 0), (400.0, 8), (1_000_000.0, 3)] {
+                assert_eq!(
+                    uniform_visible_range(1000, 24.0, scroll, viewport, overscan),
+                    visible_range(&tops, 1000, scroll, viewport, overscan),
+                    "scroll {scroll}, viewport {viewport}, overscan {overscan}"
+                );
+            }
+        }
+        assert_eq!(uniform_visible_range(0, 24.0, 0.0, 400.0, 8), 0..0);
+        assert_eq!(uniform_visible_range(10, 0.0, 0.0, 400.0, 8), 0..0);
+        assert_eq!(uniform_visible_range(10, 24.0, f64::NAN, f64::INFINITY, 1), 0..10);
     }
 }

@@ -50,7 +50,7 @@ pub use error::TraceError;
 pub use id::{parse_traceparent, IdError, SpanId, TraceId};
 pub use model::{attr, AttrValue, Attributes, Event, Link, Operation, Resource, Span, SpanKind, Status, Trace, TraceSummary};
 pub use warnings::MAX_WARNINGS;
-pub use bounds::{first_visible_row, row_tops, viewed_bounds, visible_range, ViewedBounds};
+pub use bounds::{first_visible_row, row_tops, uniform_visible_range, viewed_bounds, visible_range, ViewedBounds};
 pub use collapse::Collapse;
 pub use synthetic::{synthetic_trace, to_otlp_json, SYNTHETIC_DURATION_US, SYNTHETIC_START_US};
 pub use critical::{critical_path, on_critical_path, CriticalSection};
@@ -60,5 +60,5 @@ pub use lists::{parse_operations, parse_search, parse_services, summarize};
 pub use request::{
     go_duration, operations_request, rfc3339_us, search_request, services_request, trace_request, SearchParams, TraceBackend,
 };
-pub use rows::{collapse_all, expand_to_depth, hide_shorter_than, visible_rows, visible_rows_with, Fold, Row, RowFilter};
+pub use rows::{collapse_all, expand_to_depth, hide_shorter_than, min_duration_us, visible_rows, visible_rows_with, Fold, Row, RowFilter};
 pub use tree::SpanTree;

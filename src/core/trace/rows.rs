@@ -62,7 +62,8 @@ pub fn visible_rows(trace: &Trace, tree: &SpanTree, collapsed: &HashSet<SpanId>)
 pub fn visible_rows_with(trace: &Trace, tree: &SpanTree, filter: &RowFilter) -> Vec<Row> {
     let spans = &trace.spans;
     let n = tree.order.len();
-    let mut rows = Vec::new();
+    // Most views show most spans: one allocation up front instead of repeated growth.
+    let mut rows = Vec::with_capacity(if filter.collapse.is_empty() { n } else { 64 });
     let hidden = |p: usize| tree.depth[p] > 0 && spans[tree.order[p] as usize].duration_us < filter.min_duration_us;
     let folding = filter.fold_min_run >= 2;
     // Per depth, the first position at which a new run may start; stops rescanning a short run.
@@ -154,6 +155,11 @@ pub fn expand_to_depth(trace: &Trace, tree: &SpanTree, depth: u32) -> HashSet<Sp
 /// The minimum duration in µs for "hide spans shorter than `fraction` of the trace"
 /// (`fraction` is clamped to 0..=1; 0.01 means 1 %).
 pub fn hide_shorter_than(trace: &Trace, fraction: f64) -> i64 {
+    min_duration_us(trace.duration_us(), fraction)
+}
+
+/// [`hide_shorter_than`] from a trace's duration in µs, for callers that already know it.
+pub fn min_duration_us(duration_us: i64, fraction: f64) -> i64 {
     let fraction = if fraction.is_finite() { fraction.clamp(0.0, 1.0) } else { 0.0 };
-    (trace.duration_us() as f64 * fraction).ceil() as i64
+    (duration_us as f64 * fraction).ceil() as i64
 }

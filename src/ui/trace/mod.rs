@@ -13,7 +13,7 @@ mod waterfall;
 
 pub use logs::OpenLogs;
 pub use search::TraceSearch;
-pub use waterfall::Waterfall;
+pub use waterfall::{frame_spec, Waterfall};
 
 use super::state::AppState;
 use crate::core::spec::{LayoutItem, Panel, PanelDef, WaterfallSpec};

@@ -2,14 +2,16 @@
 //! the rows in the viewport are in the DOM, found with `core::trace::visible_range`), with
 //! collapse/expand, folding, hiding short spans, find, a zoomable minimap, keyboard
 //! navigation and the span detail. Collapse state and the selected span live in the panel's
-//! spec, so they travel in the share link; everything else is view memory.
+//! spec, so they travel in the share link; everything else is view memory. The grid keeps
+//! this panel when only those view fields change (see [`frame_spec`]), so they are read
+//! here reactively from the dashboard and a collapse only recomputes the row list.
 
 use super::detail::SpanDetail;
 use super::{cached, edit_waterfall, file_trace, fmt_us, memory, open_trace_file, remember, update_memory, Loaded};
-use crate::core::spec::{Panel, WaterfallSpec};
+use crate::core::spec::{Panel, PanelDef, WaterfallSpec};
 use crate::core::trace::{
-    find_spans, hide_shorter_than, row_tops, service_colour, viewed_bounds, visible_range, visible_rows_with, Row,
-    RowFilter, SpanId, TraceId, Collapse,
+    find_spans, min_duration_us, service_colour, uniform_visible_range, viewed_bounds, visible_rows_with, Collapse, Row, RowFilter, SpanId,
+    TraceId,
 };
 use crate::io::url::HistoryMode;
 use crate::ui::state::use_app;
@@ -112,10 +114,20 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
         });
     }
 
-    // The spec's view state (fixed for this instance: a change rebuilds the panel).
-    let collapsed: Arc<Collapse> = Arc::new(Collapse::from_lists(spec.collapse_depth, &spec.collapsed, &spec.expanded));
-    let hide_pct = spec.hide_below_pct.filter(|p| p.is_finite() && *p > 0.0).unwrap_or(0.0);
-    let selected_hex = spec.selected.clone();
+    // The spec's view fields, read live from the dashboard: the grid keeps this panel when
+    // only they change, so a collapse or a selection updates the rows, not the whole panel.
+    let live = {
+        let (pid, first) = (panel_id.clone(), spec.clone());
+        Memo::new(move |_| {
+            state.dashboard.with(|d| match d.panels.iter().find(|p| p.id == pid).map(|p| &p.def) {
+                Some(PanelDef::Waterfall(s)) => view_fields(s),
+                _ => view_fields(&first),
+            })
+        })
+    };
+    let collapsed = Memo::new(move |_| live.with(|v| v.collapse.clone()));
+    let hide_pct = Memo::new(move |_| live.with(|v| v.hide_pct));
+    let selected_hex = Memo::new(move |_| live.with(|v| v.selected.clone()));
     let mem = memory(&panel_id, &key);
     let fold = RwSignal::new(mem.fold);
     let unfolded = RwSignal::new(mem.unfolded.clone());
@@ -127,32 +139,27 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     let focused = StoredValue::new(mem.focused);
     let open_error = RwSignal::new(None::<String>);
 
-    let rows = {
-        let collapsed = collapsed.clone();
-        Memo::new(move |_| {
-            let Some(l) = loaded.get() else { return Arc::new(Vec::new()) };
-            let unfolded = unfolded.get();
-            let filter = RowFilter {
-                collapse: &collapsed,
-                min_duration_us: hide_shorter_than(&l.trace, hide_pct / 100.0),
-                fold_min_run: if fold.get() { FOLD_MIN } else { 0 },
-                unfolded: &unfolded,
-            };
-            Arc::new(visible_rows_with(&l.trace, &l.tree, &filter))
-        })
-    };
-    let tops = Memo::new(move |_| Arc::new(row_tops(&vec![ROW_H; rows.with(|r| r.len())])));
-    let range = Memo::new(move |_| tops.with(|t| visible_range(t, rows.with(|r| r.len()), scroll_top.get(), viewport_h.get(), OVERSCAN)));
+    let rows = Memo::new(move |_| {
+        let Some(l) = loaded.get() else { return Arc::new(Vec::new()) };
+        let pct = hide_pct.get();
+        let fold_min_run = if fold.get() { FOLD_MIN } else { 0 };
+        // The trace's bounds are computed once at load; no pass over the spans here.
+        let min_us = if pct > 0.0 { min_duration_us(l.end_us.saturating_sub(l.start_us), pct / 100.0) } else { 0 };
+        let rows = unfolded.with(|unfolded| {
+            collapsed.with(|collapse| visible_rows_with(&l.trace, &l.tree, &RowFilter { collapse, min_duration_us: min_us, fold_min_run, unfolded }))
+        });
+        Arc::new(rows)
+    });
+    // Every row is ROW_H tall: tops are index × ROW_H, so nothing is computed per row.
+    let row_count = Memo::new(move |_| rows.with(|r| r.len()));
+    let range = Memo::new(move |_| uniform_visible_range(row_count.get(), ROW_H, scroll_top.get(), viewport_h.get(), OVERSCAN));
     let matches = Memo::new(move |_| {
         let q = find.get();
         loaded.with(|l| l.as_ref().map(|l| Arc::new(find_spans(&l.trace, &q).into_iter().collect::<HashSet<usize>>()))).unwrap_or_default()
     });
-    let selected = Memo::new({
-        let selected_hex = selected_hex.clone();
-        move |_| {
-            let id = selected_hex.as_deref().and_then(|h| SpanId::parse(h).ok())?;
-            loaded.with(|l| l.as_ref().and_then(|l| l.trace.spans.iter().position(|s| s.span_id == id)))
-        }
+    let selected = Memo::new(move |_| {
+        let id = selected_hex.with(|h| h.as_deref().and_then(|h| SpanId::parse(h).ok()))?;
+        loaded.with(|l| l.as_ref().and_then(|l| l.trace.spans.iter().position(|s| s.span_id == id)))
     });
 
     let scroller = NodeRef::<leptos::html::Div>::new();
@@ -201,10 +208,9 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
         }
     };
     let toggle = {
-        let collapsed = collapsed.clone();
         let set_collapsed = set_collapsed.clone();
         move |id: SpanId, depth: u32| {
-            let mut next = (*collapsed).clone();
+            let mut next = collapsed.get_untracked();
             next.toggle(id, depth);
             set_collapsed(next);
         }
@@ -322,7 +328,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     let open_file = {
         let pid = panel_id.clone();
         move |file: web_sys::File| {
-            let pid = pid.clone();
+            let (pid, pid_after) = (pid.clone(), pid.clone());
             open_error.set(None);
             load.set(Load::Progress(0.0, file.size()));
             leptos::task::spawn_local(async move {
@@ -333,6 +339,18 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                 match result {
                     Ok(note) => {
                         open_error.try_set(note);
+                        // The same file and trace again leaves the spec's trace unchanged, so
+                        // the grid keeps this panel: show the trace here instead of waiting.
+                        if matches!(load.try_get_untracked(), Some(Load::Progress(..))) {
+                            let tid = state.dashboard.with_untracked(|d| match d.panels.iter().find(|p| p.id == pid_after).map(|p| &p.def) {
+                                Some(PanelDef::Waterfall(s)) => s.trace_id.clone(),
+                                _ => None,
+                            });
+                            let again = tid.and_then(|t| TraceId::parse(&t).ok()).and_then(|id| file_trace(&id.to_hex()));
+                            if let Some(l) = again {
+                                load.try_set(Load::Ready(l));
+                            }
+                        }
                     }
                     Err(e) => {
                         load.try_set(Load::Failed(e));
@@ -501,7 +519,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     };
     let span_count = move || loaded.with(|l| l.as_ref().map(|l| l.trace.spans.len()).unwrap_or(0)).to_string();
     let visible_count = move || rows.with(|r| r.len()).to_string();
-    let total_h = move || format!("height: {}px", tops.with(|t| t.last().copied().unwrap_or(0.0)));
+    let total_h = move || format!("height: {}px", row_count.get() as f64 * ROW_H);
     let ready = move || loaded.with(Option::is_some);
     let scroll_persist = persist.clone();
     let on_scroll = move |_| {
@@ -516,7 +534,10 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
     };
     let focus_persist = persist.clone();
     let blur_persist = persist.clone();
-    let hide_value = if hide_pct > 0.0 { hide_pct.to_string() } else { "0".to_string() };
+    let hide_value = move || {
+        let pct = hide_pct.get();
+        if pct > 0.0 { pct.to_string() } else { "0".to_string() }
+    };
 
     view! {
         <div class="nk-waterfall" data-testid="waterfall" data-span-count=span_count data-visible-rows=visible_count
@@ -551,7 +572,7 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
                         </select>
                     </label>
                     <label class="nk-check">"Hide spans shorter than "
-                        <select class="nk-select" data-testid="trace-hide-short" prop:value=hide_value.clone() on:change=hide_select.clone()>
+                        <select class="nk-select" data-testid="trace-hide-short" prop:value=hide_value on:change=hide_select.clone()>
                             <option value="0">"—"</option>
                             <option value="0.1">"0.1 %"</option>
                             <option value="1">"1 %"</option>
@@ -589,6 +610,30 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
             </Show>
         </div>
     }
+}
+
+/// A waterfall spec's view fields: what the panel reads live instead of being rebuilt.
+#[derive(Clone, PartialEq)]
+struct ViewFields {
+    collapse: Collapse,
+    /// Percent of the trace below which spans are hidden; 0 shows all.
+    hide_pct: f64,
+    selected: Option<String>,
+}
+
+fn view_fields(spec: &WaterfallSpec) -> ViewFields {
+    ViewFields {
+        collapse: Collapse::from_lists(spec.collapse_depth, &spec.collapsed, &spec.expanded),
+        hide_pct: spec.hide_below_pct.filter(|p| p.is_finite() && *p > 0.0).unwrap_or(0.0),
+        selected: spec.selected.clone(),
+    }
+}
+
+/// The part of a waterfall spec that decides whether the grid rebuilds the panel: the trace
+/// and the file it came from. Collapse, selection and hidden short spans are left out, since
+/// the panel reads them live.
+pub fn frame_spec(spec: &WaterfallSpec) -> WaterfallSpec {
+    WaterfallSpec { trace_id: spec.trace_id.clone(), file: spec.file.clone(), ..WaterfallSpec::default() }
 }
 
 #[allow(clippy::too_many_arguments)]
