@@ -7,10 +7,11 @@
 //
 // The demo Shop overview covers the selector and the charts; a Prometheus-shaped fixture
 // covers the request URLs: its label values can change between the share and the opening,
-// and every `query_range` it answers is recorded.
+// and every `query_range` it answers is recorded. A snapshot export freezes the same way.
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
+const fs = require('node:fs');
 const http = require('node:http');
 const { setup, waitFor, waitSettled, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 const { listenLocal } = require('./lib/server.cjs');
@@ -166,6 +167,11 @@ test('a frozen share queries exactly the services seen when shared, though a new
 
   const { link, warnings } = await share(page);
   assert.deepEqual(warnings, []);
+  // A snapshot freezes the same way.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
+  const snap = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
+  const frozen = snap.dashboard.variables.find((v) => v.name === 'service');
+  assert.deepEqual(frozen.current, ['billing', 'checkout', 'gateway'], 'the snapshot lists the resolved services');
   await page.close();
 
   prom.fx.services = ['billing', 'checkout', 'gateway', 'search'];
