@@ -75,7 +75,7 @@ pub fn ShareBox() -> impl IntoView {
                         }}
                     </span>
                     <For each=warnings key=|w| w.clone() let:warning>
-                        <span class="nk-share-warning" data-testid="share-warning">{warning}</span>
+                        <span class="nk-share-warning nk-inline-error" data-testid="share-warning">{warning}</span>
                     </For>
                 </div>
             </Show>

@@ -141,6 +141,7 @@ test('Shop overview at All: the frozen link lists the resolved services, selecte
 
   const { link, warnings } = await share(page);
   assert.deepEqual(warnings, [], 'every variable was resolved: no warning');
+  console.log(`Shop overview frozen with $service resolved to ${values.length} services: ${link.length}-character link`);
 
   const other = await env.newPage();
   await other.goto(link);
