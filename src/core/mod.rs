@@ -31,6 +31,7 @@ pub mod refresh;
 pub mod share;
 pub mod shortcuts;
 pub mod snapshot;
+pub mod sort;
 pub mod spec;
 pub mod status;
 pub mod templates;
