@@ -450,4 +450,15 @@ mod tests {
         );
         assert!(shared.warnings.is_empty());
     }
+
+    #[test]
+    fn the_longest_frozen_list_survives_the_link_decoder() {
+        let most: Vec<String> = (0..MAX_FROZEN_VALUES).map(|i| format!("service-{i}")).collect();
+        let options = ResolvedOptions::from([("service".to_string(), most.clone())]);
+        let shared = shared_dashboard(&shop_overview(), 10_000_000, 10_000_500, false, &options);
+        assert!(shared.warnings.is_empty());
+        let fragment = crate::core::link::encode_share(&shared.dashboard);
+        let opened = crate::core::link::decode_fragment(&fragment).dashboard.expect("the link opens");
+        assert_eq!(service(&opened).current, most, "the decoder keeps every frozen value");
+    }
 }

@@ -24,11 +24,13 @@ pub fn ShareBox() -> impl IntoView {
     let copied = RwSignal::new(None::<CopyOutcome>);
     let field = NodeRef::<Input>::new();
     let options = use_var_options();
-    // The link, and in words each variable it could not freeze to the values shown.
+    // The link, and in words each variable it could not freeze to the values shown. The
+    // options are read as they were at the click (untracked), so the link shown is the one
+    // copied; options that load later take effect on the next click.
     let shared = Memo::new(move |_| {
         let at = shared_at.get()?;
         let shared = state.dashboard.with(|d| {
-            let resolved = options.resolved(&d.variables);
+            let resolved = options.resolved_untracked(&d.variables);
             shared_dashboard(d, state.anchor_ms.get_untracked(), at, keep_live.get(), &resolved)
         });
         let warnings: Vec<String> = shared.warnings.iter().map(|w| w.to_string()).collect();

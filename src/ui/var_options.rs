@@ -49,13 +49,8 @@ impl VarOptions {
         });
     }
 
-    /// The options resolved for `vars` under their current definitions (tracked): loading,
-    /// failed and stale entries are left out.
-    pub fn resolved(self, vars: &[Variable]) -> ResolvedOptions {
-        self.0.with(|m| pick(m, vars))
-    }
-
-    /// As [`Self::resolved`], without tracking.
+    /// The options resolved for `vars` under their current definitions, read without
+    /// tracking: loading, failed and stale entries are left out.
     pub fn resolved_untracked(self, vars: &[Variable]) -> ResolvedOptions {
         self.0.with_untracked(|m| pick(m, vars))
     }
