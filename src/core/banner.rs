@@ -168,7 +168,7 @@ pub fn worst_first_positions(statuses: &[Status]) -> Vec<usize> {
         }
     };
     let mut order: Vec<usize> = (0..statuses.len()).collect();
-    order.sort_by_key(|i| std::cmp::Reverse(rank(statuses[*i])));
+    crate::core::sort::sort_by_key(&mut order, |i| std::cmp::Reverse(rank(statuses[*i])));
     let mut positions = vec![0; statuses.len()];
     for (position, index) in order.into_iter().enumerate() {
         positions[index] = position;

@@ -81,7 +81,9 @@ pub fn collect(answers: &[ExemplarSeries], max: usize) -> Collected {
             }
         }
     }
-    points.sort_by(|a, b| (a.t_ms, &a.trace_id, &a.series).cmp(&(b.t_ms, &b.trace_id, &b.series)));
+    crate::core::sort::sort_by(&mut points, |a, b| {
+        (a.t_ms, &a.trace_id, &a.series).cmp(&(b.t_ms, &b.trace_id, &b.series))
+    });
     points.dedup_by(|b, a| a.t_ms == b.t_ms && a.trace_id == b.trace_id && a.series == b.series);
     let before = points.len();
     let points = spread(points, max);

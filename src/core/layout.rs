@@ -177,7 +177,7 @@ fn place(items: &mut [LayoutItem], index: usize, mut target: LayoutItem) {
     let mut order: Vec<usize> = vec![index];
     order.extend(lifted.iter().copied());
     let mut rest: Vec<usize> = (0..items.len()).filter(|i| !order.contains(i)).collect();
-    rest.sort_by_key(|&i| (items[i].y, items[i].x));
+    crate::core::sort::sort_by_key(&mut rest, |&i| (items[i].y, items[i].x));
     order.extend(rest);
     let mut settled: Vec<LayoutItem> = Vec::with_capacity(items.len());
     for &i in &order {
@@ -198,7 +198,7 @@ fn place(items: &mut [LayoutItem], index: usize, mut target: LayoutItem) {
 /// Gravity: from the top, each item floats up until it would touch one above it.
 pub fn compact(items: &mut [LayoutItem]) {
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by_key(|&i| (items[i].y, items[i].x));
+    crate::core::sort::sort_by_key(&mut order, |&i| (items[i].y, items[i].x));
     let mut settled: Vec<LayoutItem> = Vec::with_capacity(items.len());
     for i in order {
         let mut item = items[i].clone();

@@ -120,7 +120,7 @@ pub async fn search(registry: &Registry, datasource: &str, params: &SearchParams
                     yield_to_browser().await;
                     let (traces, warnings) = parse_any(&raw.body).map_err(|e| explain(ds, backend, &raw, e))?;
                     let mut rows: Vec<TraceSummary> = traces.iter().filter(|t| !t.spans.is_empty()).map(summarize).collect();
-                    rows.sort_by(|a, b| b.start_us.cmp(&a.start_us));
+                    crate::core::sort::sort_by(&mut rows, |a, b| b.start_us.cmp(&a.start_us));
                     Ok((rows, warnings))
                 }
             }

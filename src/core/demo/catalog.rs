@@ -134,7 +134,7 @@ pub fn label_values(metric: &str, label: &str) -> Vec<String> {
         .collect();
     if label == "le" {
         // Numeric order reads better than text order for bucket bounds.
-        v.sort_by(|a, b| parse_le(a).total_cmp(&parse_le(b)));
+        crate::core::sort::sort_by(&mut v, |a, b| parse_le(a).total_cmp(&parse_le(b)));
     } else {
         v.sort();
     }

@@ -22,7 +22,7 @@ pub fn bucket_quantile(q: f64, buckets: &mut [(f64, f64)]) -> f64 {
     if q > 1.0 {
         return f64::INFINITY;
     }
-    buckets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    crate::core::sort::sort_by(buckets, |a, b| a.0.total_cmp(&b.0));
     let n = buckets.len();
     if n < 2 || buckets[n - 1].0 != f64::INFINITY {
         return f64::NAN;

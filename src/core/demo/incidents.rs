@@ -311,7 +311,7 @@ pub fn incidents_between(from_ms: i64, to_ms: i64, seed: u64, max: usize) -> Vec
         .flat_map(|c| KINDS.iter().map(move |&k| occurrence(k, c, seed)))
         .filter(|i| i.start_ms < to_ms && from_ms < i.end_ms)
         .collect();
-    out.sort_by_key(|i| i.start_ms);
+    crate::core::sort::sort_by_key(&mut out, |i| i.start_ms);
     if out.len() > max {
         out.drain(..out.len() - max);
     }

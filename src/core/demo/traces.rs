@@ -105,7 +105,7 @@ pub fn demo_search(p: &SearchParams, seed: u64) -> Vec<TraceSummary> {
             break;
         }
     }
-    out.sort_by(|a, b| b.start_us.cmp(&a.start_us));
+    crate::core::sort::sort_by(&mut out, |a, b| b.start_us.cmp(&a.start_us));
     out
 }
 
@@ -146,8 +146,8 @@ impl Builder {
         }
         let mut span = Span::new(self.trace.trace_id, SpanId(id), start_us, duration_us);
         span.parent = parent.map(|p| self.trace.spans[p].span_id);
-        span.service = service.to_string();
-        span.name = name.to_string();
+        span.service = service.into();
+        span.name = name.into();
         span.kind = kind;
         span.resource = Some(self.resource(service));
         span.scope = "napkin-demo".into();

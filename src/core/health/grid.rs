@@ -125,7 +125,7 @@ impl Grid {
                 },
             })
             .collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.state().rank()));
+        crate::core::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.state().rank()));
         Grid { rows }
     }
 
@@ -143,7 +143,7 @@ impl Grid {
     /// The grid with every row's groups rolled up to their worst state, re-sorted.
     pub fn rolled_up(&self) -> Grid {
         let mut rows: Vec<Row> = self.rows.iter().map(Row::rolled_up).collect();
-        rows.sort_by_key(|r| std::cmp::Reverse(r.state().rank()));
+        crate::core::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.state().rank()));
         Grid { rows }
     }
 

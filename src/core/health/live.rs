@@ -114,7 +114,7 @@ impl LiveGrid {
             }
         }
         let mut order: Vec<usize> = (0..self.rows.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(self.rows[i].view.state.rank()));
+        crate::core::sort::sort_by_key(&mut order, |&i| std::cmp::Reverse(self.rows[i].view.state.rank()));
         if order != self.order {
             self.order = order;
             changes.structure = true;

@@ -411,7 +411,7 @@ pub fn panel_health(plan: Option<&PanelPlan>, data: &HealthData, now_ms: i64) ->
             RowSummary { service: service.to_string(), state }
         })
         .collect();
-    rows.sort_by_key(|r| std::cmp::Reverse(r.state.rank()));
+    crate::core::sort::sort_by_key(&mut rows, |r| std::cmp::Reverse(r.state.rank()));
     let grid = GridSummary { rows };
     let polled_any = plan.targets.iter().any(|t| data.get(&plan.datasource, &t.service).is_some());
     let state = if plan.services.is_empty() {
@@ -572,7 +572,7 @@ fn strip_of(book: Option<&HistoryBook>, service: &str, checks: &[&str]) -> (Vec<
             }
         }
     }
-    merged.sort_by_key(|(t, _)| *t);
+    crate::core::sort::sort_by_key(&mut merged, |(t, _)| *t);
     let start = merged.len().saturating_sub(STRIP_LEN);
     (merged[start..].iter().map(|(_, s)| *s).collect(), steady)
 }

@@ -57,7 +57,7 @@ pub fn read_matrix(body: &[u8], step_ms: i64, max_series: usize, max_samples: us
         return None;
     }
     let mut series = series?;
-    series.sort_by(|a, b| a.labels.cmp(&b.labels));
+    crate::core::sort::sort_by(&mut series, |a, b| a.labels.cmp(&b.labels));
     Some(Frame { series, step_ms, notices: Vec::new() })
 }
 

@@ -140,7 +140,7 @@ pub(super) fn ascending(series: &mut Series) {
         return;
     }
     let mut pairs: Vec<(i64, f64)> = series.times.iter().copied().zip(series.values.iter().copied()).collect();
-    pairs.sort_by_key(|(t, _)| *t);
+    crate::core::sort::sort_by_key(&mut pairs, |(t, _)| *t);
     pairs.dedup_by_key(|(t, _)| *t);
     series.times = pairs.iter().map(|(t, _)| *t).collect();
     series.values = pairs.iter().map(|(_, v)| *v).collect();
@@ -170,7 +170,7 @@ fn matrix_series(result: Vec<RangeSeries>, notices: &mut Vec<String>) -> Result<
     if with_histograms > 0 {
         notices.push(histogram_notice(with_histograms));
     }
-    out.sort_by(|a, b| a.labels.cmp(&b.labels));
+    crate::core::sort::sort_by(&mut out, |a, b| a.labels.cmp(&b.labels));
     Ok(out)
 }
 
@@ -188,7 +188,7 @@ fn vector_series(result: Vec<InstantSeries>, notices: &mut Vec<String>) -> Resul
     if with_histograms > 0 {
         notices.push(histogram_notice(with_histograms));
     }
-    out.sort_by(|a, b| a.labels.cmp(&b.labels));
+    crate::core::sort::sort_by(&mut out, |a, b| a.labels.cmp(&b.labels));
     Ok(out)
 }
 

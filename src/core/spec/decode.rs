@@ -250,7 +250,7 @@ fn decode_notes(value: Option<Value>, warnings: &mut Vec<Warning>) -> Vec<Note> 
             Err(e) => warnings.push(Warning::new(format!("notes[{i}]"), format!("could not be read and was skipped: {e}"))),
         }
     }
-    out.sort_by_key(|n| n.at_ms);
+    crate::core::sort::sort_by_key(&mut out, |n| n.at_ms);
     out
 }
 

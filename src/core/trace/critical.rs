@@ -37,7 +37,7 @@ pub fn critical_path(trace: &Trace, tree: &SpanTree) -> Vec<CriticalSection> {
         let limit = returning.unwrap_or(end);
         let children = sorted[current].get_or_insert_with(|| {
             let mut c: Vec<usize> = tree.children(current).into_iter().filter(|&c| bounds[c].is_some()).collect();
-            c.sort_by_key(|&c| (std::cmp::Reverse(bounds[c].map_or(0, |b| b.1)), c));
+            crate::core::sort::sort_by_key(&mut c, |&c| (std::cmp::Reverse(bounds[c].map_or(0, |b| b.1)), c));
             c
         });
         let mut chosen = None;

@@ -83,7 +83,7 @@ pub fn parse_operations(body: &[u8]) -> Result<Vec<Operation>, TraceError> {
             _ => None,
         })
         .collect();
-    ops.sort_by(|a, b| (&a.name, &a.span_kind).cmp(&(&b.name, &b.span_kind)));
+    crate::core::sort::sort_by(&mut ops, |a, b| (&a.name, &a.span_kind).cmp(&(&b.name, &b.span_kind)));
     ops.dedup();
     Ok(ops)
 }
@@ -129,7 +129,7 @@ pub fn parse_search(body: &[u8]) -> Result<(Vec<TraceSummary>, Vec<String>), Tra
             }
         }
     }
-    out.sort_by(|a, b| b.start_us.cmp(&a.start_us).then(a.trace_id.cmp(&b.trace_id)));
+    crate::core::sort::sort_by(&mut out, |a, b| b.start_us.cmp(&a.start_us).then(a.trace_id.cmp(&b.trace_id)));
     Ok((out, warnings))
 }
 
@@ -172,8 +172,8 @@ pub fn summarize(trace: &Trace) -> TraceSummary {
     let root = tree.roots().into_iter().min_by_key(|&r| (trace.spans[r].start_us, r)).map(|r| &trace.spans[r]);
     TraceSummary {
         trace_id: trace.trace_id,
-        root_service: root.map(|r| r.service.clone()).unwrap_or_default(),
-        root_name: root.map(|r| r.name.clone()).unwrap_or_default(),
+        root_service: root.map(|r| r.service.to_string()).unwrap_or_default(),
+        root_name: root.map(|r| r.name.to_string()).unwrap_or_default(),
         start_us: trace.start_us(),
         duration_us: trace.duration_us(),
         span_count: u32::try_from(trace.spans.len()).ok(),
