@@ -177,13 +177,13 @@ pub fn ChartPanel(
         }
     });
 
+    // The values at the pointer's instant, else at the keyboard cursor's bucket end.
     let readout = move || {
-        let x = cursor.get()?;
-        model.with(|m| {
-            let m = m.as_ref()?;
-            let t = m.time_at(x, width.get_untracked());
-            Some((t, m.readout(t)))
-        })
+        let t = match cursor.get() {
+            Some(x) => model.with(|m| m.as_ref().map(|m| m.time_at(x, width.get_untracked())))?,
+            None => buckets.get()?.snap(key_cursor.get()?.at_ms),
+        };
+        model.with(|m| m.as_ref().map(|m| (t, m.readout(t))))
     };
     let series_count = move || model.with(|m| m.as_ref().map(|m| m.series_count()).unwrap_or(0)).to_string();
     // Accessibility: a text summary for screen readers and the data as a table on request.

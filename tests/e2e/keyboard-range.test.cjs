@@ -92,6 +92,11 @@ test('keyboard only: Tab to a chart, Shift+arrows select buckets, Enter drills i
   assert.equal(one.input, 'keyboard');
   assert.ok(step >= 1000 && one.to % step === 0, `an aligned bucket: ${JSON.stringify(one)}`);
   assert.ok(one.from >= live.from && one.to <= live.to, `inside the range: ${JSON.stringify({ one, live })}`);
+  // The values at the cursor show as they do under a mouse pointer.
+  await waitFor(page, 'the readout at the keyboard cursor', () => {
+    const r = document.activeElement.closest('[data-testid="panel"]').querySelector('.nk-readout');
+    return !!r && r.querySelectorAll('.nk-readout-row').length > 0;
+  });
 
   // Shift+Left three times: four buckets ending at the same place.
   for (let i = 0; i < 3; i++) await page.keyboard.press('Shift+ArrowLeft');
