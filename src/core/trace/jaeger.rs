@@ -8,6 +8,7 @@
 //! `span.kind` tag, errors from `error=true` or `otel.status_code=ERROR`. This module must
 //! never see raw bytes; `detect.rs` parses and picks the format.
 
+use crate::core::trace::name::Name;
 use crate::core::trace::id::{SpanId, TraceId};
 use crate::core::trace::model::{AttrValue, Attributes, Event, Link, Resource, Span, SpanKind, Status, Trace};
 use crate::core::trace::scalar::{Many, Scalar};
@@ -144,7 +145,7 @@ fn convert_span(
         warnings.push(format!("span {} has a negative duration; shown as 0", span_id.to_hex()));
     }
     let mut span = Span::new(trace_id, span_id, ws.start_time.as_i64().unwrap_or(0), duration);
-    span.name = name;
+    span.name = name.into();
     place_parent(&mut span, ws.references.items, ws.parent_span_id);
     span.attributes = tags(ws.tags);
     span.events = ws
@@ -168,7 +169,7 @@ fn convert_span(
         (None, Some(pid)) => process_index.get(&pid).copied(),
         (None, None) => None,
     };
-    span.service = span.resource.map(|r| resources[r].service.clone()).unwrap_or_default();
+    span.service = span.resource.map(|r| Name::from(&resources[r].service)).unwrap_or_default();
     apply_semantic_tags(&mut span);
     for w in ws.warnings.items.iter().filter_map(Scalar::as_text) {
         trace_warnings.push(format!("span {}: {w}", span_id.to_hex()));

@@ -4,7 +4,7 @@
 //! This module tree must never perform IO, read the clock or name a browser crate. Bodies
 //! come in as bytes, times as epoch microseconds; requests go out as plain values.
 //!
-//! Files: `id.rs` (the one id decoder), `model.rs` (the model, times in µs), `scalar.rs`
+//! Files: `id.rs` (the one id decoder), `model.rs` (the model, times in µs), `name.rs` (shared span text), `scalar.rs`
 //! (lenient JSON leaves), `otlp_wire.rs` + `otlp.rs` (OTLP, api_v3, Tempo), `otlp_fast.rs`
 //! (the fast reader for plain OTLP-JSON files), `jaeger.rs`
 //! (Jaeger v1), `zipkin.rs` (Zipkin v2), `group.rs` (spans into traces), `detect.rs`
@@ -25,6 +25,7 @@ mod jaeger;
 mod lists;
 mod logs_link;
 mod model;
+mod name;
 mod otlp;
 mod otlp_fast;
 mod otlp_wire;
@@ -50,6 +51,7 @@ pub use error::TraceError;
 pub use id::{parse_traceparent, IdError, SpanId, TraceId};
 pub use model::{attr, AttrValue, Attributes, Event, Link, Operation, Resource, Span, SpanKind, Status, Trace, TraceSummary};
 pub use warnings::MAX_WARNINGS;
+pub use name::{Interner, Name};
 pub use bounds::{first_visible_row, row_tops, uniform_visible_range, viewed_bounds, visible_range, ViewedBounds};
 pub use collapse::Collapse;
 pub use synthetic::{synthetic_trace, to_otlp_json, SYNTHETIC_DURATION_US, SYNTHETIC_START_US};

@@ -7,6 +7,7 @@
 //! and small accessors; it must never parse wire formats or know about rows and pixels.
 
 use crate::core::trace::id::{SpanId, TraceId};
+use crate::core::trace::name::Name;
 
 /// An attribute (tag) value, as OTLP's `AnyValue` defines it. Jaeger and Zipkin values map
 /// onto the same cases.
@@ -126,13 +127,14 @@ pub struct Span {
     pub follows_from: bool,
     /// True for a Zipkin server span that shares its id with the client span calling it.
     pub shared: bool,
-    pub name: String,
+    /// Shared text ([`Name`]): spans with the same name, service or scope share one copy.
+    pub name: Name,
     /// The service name, or empty when the source gave none.
-    pub service: String,
+    pub service: Name,
     /// Index into [`Trace::resources`].
     pub resource: Option<usize>,
     /// The instrumentation scope (OTLP) that produced the span, or empty.
-    pub scope: String,
+    pub scope: Name,
     /// Epoch µs.
     pub start_us: i64,
     /// µs, never negative.
@@ -155,10 +157,10 @@ impl Span {
             parent: None,
             follows_from: false,
             shared: false,
-            name: String::new(),
-            service: String::new(),
+            name: Name::default(),
+            service: Name::default(),
             resource: None,
-            scope: String::new(),
+            scope: Name::default(),
             start_us,
             duration_us: duration_us.max(0),
             kind: SpanKind::Unspecified,
@@ -215,7 +217,7 @@ impl Trace {
     /// Distinct non-empty service names, sorted.
     pub fn services(&self) -> Vec<String> {
         let mut names: Vec<String> =
-            self.spans.iter().filter(|s| !s.service.is_empty()).map(|s| s.service.clone()).collect();
+            self.spans.iter().filter(|s| !s.service.is_empty()).map(|s| s.service.to_string()).collect();
         names.sort();
         names.dedup();
         names

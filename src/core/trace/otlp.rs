@@ -7,6 +7,7 @@
 //! must never see raw bytes (`detect.rs` parses) and never fails: bad spans become warnings.
 
 use crate::core::trace::group::Grouper;
+use crate::core::trace::name::Name;
 use crate::core::trace::id::{SpanId, TraceId};
 use crate::core::trace::model::{AttrValue, Attributes, Event, Link, Resource, Span, SpanKind, Status, Trace};
 use crate::core::trace::otlp_wire::{WireAnyValue, WireKeyValue, WireResourceSpans, WireScopeSpans, WireSpan};
@@ -36,13 +37,15 @@ pub fn convert(groups: Vec<WireResourceSpans>, warnings: &mut Warnings) -> Vec<T
 
 fn convert_scope(scope_spans: WireScopeSpans, number: usize, resource: &Resource, grouper: &mut Grouper, warnings: &mut Warnings) {
     let scope = scope_spans.scope.or(scope_spans.instrumentation_library);
-    let scope_name = scope.and_then(|s| s.name.as_text()).unwrap_or_default();
+    // One shared copy of the service and scope names for all the scope's spans.
+    let scope_name = Name::from(scope.and_then(|s| s.name.as_text()).unwrap_or_default());
+    let service = Name::from(&resource.service);
     if scope_spans.spans.malformed {
         warnings.push("a scope's spans field is not a list; it was skipped");
     }
     for wire in scope_spans.spans.items {
         if let Some(mut span) = convert_span(wire, warnings) {
-            span.service = resource.service.clone();
+            span.service = service.clone();
             span.scope = scope_name.clone();
             grouper.push(span, Some((number, resource)));
         }
@@ -100,7 +103,7 @@ fn convert_span(wire: WireSpan, warnings: &mut Warnings) -> Option<Span> {
         warnings.push(format!("span {} (\"{name}\") ends before it starts; its duration is shown as 0", span_id.to_hex()));
     }
     let mut span = Span::new(trace_id, span_id, ns_to_us(start_ns), end_ns.saturating_sub(start_ns).max(0) / 1000);
-    span.name = name;
+    span.name = name.into();
     span.parent = match id_text(&wire.parent_span_id).map(|t| SpanId::parse(&t)) {
         Some(Ok(id)) => Some(id),
         Some(Err(e)) => {

@@ -14,6 +14,7 @@
 
 use crate::core::trace::group::Grouper;
 use crate::core::trace::id::{SpanId, TraceId};
+use crate::core::trace::name::{Interner, Name};
 use crate::core::trace::model::{
     attr, AttrValue, Attributes, Event, Link, Resource, Span, SpanKind, Status, Trace,
 };
@@ -32,6 +33,7 @@ pub(crate) fn read(body: &[u8]) -> Option<Vec<Trace>> {
         b: body,
         i: 0,
         last_trace: None,
+        names: Interner::default(),
     };
     let mut grouper = Grouper::default();
     let mut seen = 0u32;
@@ -66,6 +68,8 @@ struct Reader<'a> {
     i: usize,
     /// The wire text and value of the last trace id read: files repeat one id per span.
     last_trace: Option<(&'a [u8], TraceId)>,
+    /// Span names, services and scopes repeat: one shared copy of each distinct text.
+    names: Interner,
 }
 
 /// An event before its span's start is known (an event without a time takes the start).
@@ -324,6 +328,15 @@ impl<'a> Reader<'a> {
         self.string().map(Cow::into_owned)
     }
 
+    /// [`Self::text_or_null`] as a shared [`Name`] (one copy per distinct text).
+    fn name_or_null(&mut self) -> Option<Name> {
+        if self.null() {
+            return Some(Name::default());
+        }
+        let text = self.string()?;
+        Some(self.names.get(&text))
+    }
+
     /// An integer leaf (`Scalar::as_i64` of a digit string or a JSON integer); `None` inside
     /// means `null`.
     fn time(&mut self) -> Option<Option<i64>> {
@@ -448,11 +461,13 @@ impl<'a> Reader<'a> {
         let mut scope = String::new();
         // Spans listed before the scope are read once it is known: their position.
         let mut later = None;
+        let service = self.names.get(&resource.service);
         let mut read_spans = |r: &mut Self, scope: &str| {
+            let scope = r.names.get(scope);
             r.array(|r| {
                 let mut span = r.span()?;
-                span.service = resource.service.clone();
-                span.scope = scope.to_string();
+                span.service = service.clone();
+                span.scope = scope.clone();
                 grouper.push(span, Some((number, resource)));
                 Some(())
             })
@@ -497,7 +512,7 @@ impl<'a> Reader<'a> {
     fn span(&mut self) -> Option<Span> {
         let mut seen = 0u32;
         let (mut trace_id, mut span_id, mut parent) = (None, None, None);
-        let (mut name, mut kind) = (String::new(), SpanKind::Unspecified);
+        let (mut name, mut kind) = (Name::default(), SpanKind::Unspecified);
         let (mut start, mut end) = (None, None);
         let mut attributes = Vec::new();
         let mut events: Vec<RawEvent> = Vec::new();
@@ -519,7 +534,7 @@ impl<'a> Reader<'a> {
                 }
                 "name" => {
                     once(&mut seen, 3)?;
-                    name = r.text_or_null()?;
+                    name = r.name_or_null()?;
                 }
                 "kind" => {
                     once(&mut seen, 4)?;

@@ -14,6 +14,7 @@
 
 use crate::core::trace::id::SpanId;
 use crate::core::trace::model::Span;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -169,8 +170,31 @@ fn resolve_parents(spans: &[Span]) -> (Vec<Option<u32>>, Vec<u32>, usize) {
     // The span that owns an id for its children (the shared server when there is one), and
     // the first non-shared span with the id (the client of a shared pair).
     let mut owner: IdMap<u32> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
-    let mut client: IdMap<u32> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
     let mut duplicates = 0;
+    // Without Zipkin shared spans (most traces) the owner of an id is its first span and a
+    // second map is not needed.
+    if !spans.iter().any(|s| s.shared) {
+        for (i, s) in spans.iter().enumerate() {
+            match owner.entry(s.span_id) {
+                Entry::Occupied(_) => duplicates += 1,
+                Entry::Vacant(v) => {
+                    v.insert(i as u32);
+                }
+            }
+        }
+        let mut parent = vec![None; spans.len()];
+        let mut orphans = Vec::new();
+        for (i, s) in spans.iter().enumerate() {
+            let Some(pid) = s.parent else { continue };
+            match owner.get(&pid) {
+                Some(&p) if p != i as u32 => parent[i] = Some(p),
+                Some(_) => {}
+                None => orphans.push(i as u32),
+            }
+        }
+        return (parent, orphans, duplicates);
+    }
+    let mut client: IdMap<u32> = IdMap::with_capacity_and_hasher(spans.len(), Default::default());
     for (i, s) in spans.iter().enumerate() {
         let i = i as u32;
         if s.shared {
@@ -262,7 +286,8 @@ fn pre_order(spans: &[Span], parent: &[Option<u32>]) -> (Vec<u32>, Vec<u32>) {
     }
     for node in 0..=n {
         let group = &mut children[start[node] as usize..start[node + 1] as usize];
-        if group.len() > 1 {
+        // Sources mostly list siblings in start order already: check before sorting.
+        if group.len() > 1 && !group.windows(2).all(|w| (spans[w[0] as usize].start_us, w[0]) <= (spans[w[1] as usize].start_us, w[1])) {
             group.sort_by_key(|&c| (spans[c as usize].start_us, c));
         }
     }

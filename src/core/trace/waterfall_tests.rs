@@ -20,8 +20,8 @@ fn trace(rows: &[(u32, Option<u32>, i64, i64, &str)]) -> Trace {
     for &(id, parent, start, duration, name) in rows {
         let mut s = Span::new(trace_id, sid(id), start, duration);
         s.parent = parent.map(sid);
-        s.name = name.to_string();
-        s.service = format!("svc-{}", &name[..1]);
+        s.name = name.into();
+        s.service = format!("svc-{}", &name[..1]).into();
         t.spans.push(s);
     }
     t
@@ -32,7 +32,7 @@ fn shape(t: &Trace, rows: &[Row]) -> Vec<(String, u32)> {
     rows.iter()
         .map(|r| match r.fold {
             Some(f) => (format!("{}×{}", t.spans[r.span].name, f.count), r.depth),
-            None => (t.spans[r.span].name.clone(), r.depth),
+            None => (t.spans[r.span].name.to_string(), r.depth),
         })
         .collect()
 }
@@ -247,8 +247,8 @@ pub(super) fn big_trace(n: u32, fan: u32) -> Trace {
     for i in 0..n {
         let mut s = Span::new(trace_id, sid(i + 1), i64::from(i), i64::from(n - i));
         s.parent = if i == 0 { None } else { Some(sid((i - 1) / fan + 1)) };
-        s.name = format!("op-{}", i % 7);
-        s.service = format!("svc-{}", i % 13);
+        s.name = format!("op-{}", i % 7).into();
+        s.service = format!("svc-{}", i % 13).into();
         t.spans.push(s);
     }
     t

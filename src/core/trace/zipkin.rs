@@ -9,6 +9,7 @@
 //! module must never see raw bytes; `detect.rs` parses.
 
 use crate::core::trace::group::Grouper;
+use crate::core::trace::name::Name;
 use crate::core::trace::id::{SpanId, TraceId};
 use crate::core::trace::model::{AttrValue, Event, Resource, Span, SpanKind, Status, Trace};
 use crate::core::trace::scalar::{Many, Scalar};
@@ -75,7 +76,7 @@ pub fn convert(lists: Vec<Vec<WireSpan>>, warnings: &mut Warnings) -> Vec<Trace>
         };
         let start = ws.timestamp.as_i64();
         let mut span = Span::new(trace_id, span_id, start.unwrap_or(i64::MIN), ws.duration.as_i64().unwrap_or(0));
-        span.name = name;
+        span.name = name.into();
         span.parent = ws.parent_id.as_text().filter(|t| !t.trim().is_empty()).and_then(|t| SpanId::parse(&t).ok());
         span.shared = ws.shared.as_bool().unwrap_or(false);
         span.kind = match ws.kind.as_text().unwrap_or_default().to_ascii_uppercase().as_str() {
@@ -112,7 +113,7 @@ pub fn convert(lists: Vec<Vec<WireSpan>>, warnings: &mut Warnings) -> Vec<Trace>
             service: e.service_name.as_text().unwrap_or_default(),
             attributes: endpoint_attributes(e, ""),
         });
-        span.service = resource.as_ref().map(|r| r.service.clone()).unwrap_or_default();
+        span.service = resource.as_ref().map(|r| Name::from(&r.service)).unwrap_or_default();
         if start.is_none() {
             missing_start.push((trace_id, span_id));
         }

@@ -76,7 +76,7 @@ pub fn SpanDetail(loaded: Arc<Loaded>, span: usize, on_close: impl Fn() + 'stati
     let logs_context = crate::core::trace::LinkContext {
         trace_id: Some(s.trace_id.to_hex()),
         span_id: Some(s.span_id.to_hex()),
-        service: Some(s.service.clone()),
+        service: Some(s.service.to_string()),
         start_ms: Some(s.start_us.div_euclid(1000)),
         end_ms: Some(s.end_us().div_euclid(1000) + 1),
     };
@@ -88,7 +88,7 @@ pub fn SpanDetail(loaded: Arc<Loaded>, span: usize, on_close: impl Fn() + 'stati
     view! {
         <section class="nk-span-detail" data-testid="span-detail" data-span-id=s.span_id.to_hex() aria-label="span detail">
             <header class="nk-span-detail-head">
-                <strong>{s.service.clone()}" · "{s.name.clone()}</strong>
+                <strong>{s.service.to_string()}" · "{s.name.to_string()}</strong>
                 <button class="nk-button" data-testid="span-metrics" on:click=open_metrics>{metrics_label}</button>
                 <super::OpenLogs context=Signal::stored(logs_context)/>
                 <button class="nk-icon" title="Close" data-testid="span-detail-close" on:click=move |_| on_close()>"✕"</button>

@@ -48,19 +48,26 @@ impl Loaded {
         let tree = SpanTree::build(&trace.spans);
         let critical = on_critical_path(&critical_path(&trace, &tree), trace.spans.len());
         warnings.extend(tree.warnings.iter().take(5).cloned());
-        let (start_us, end_us) = (trace.start_us(), trace.end_us());
-        // Neighbouring spans mostly share a service: only a change of name is hashed.
+        // One pass over the spans for the bounds, the failures and the services (the same
+        // values as `Trace::start_us`, `end_us`, `error_count` and `services`). Neighbouring
+        // spans mostly share a service: only a change of name is hashed.
+        let (mut start_us, mut end_us, mut error_count) = (i64::MAX, i64::MIN, 0);
         let mut names: HashSet<&str> = HashSet::new();
         let mut last = "";
         for s in &trace.spans {
+            start_us = start_us.min(s.start_us);
+            end_us = end_us.max(s.end_us());
+            error_count += usize::from(s.is_error());
             if !s.service.is_empty() && s.service != last {
                 names.insert(s.service.as_str());
                 last = s.service.as_str();
             }
         }
+        if trace.spans.is_empty() {
+            (start_us, end_us) = (0, 0);
+        }
         let service_count = names.len();
-        let error_count = trace.error_count();
-        let root = tree.roots().into_iter().min_by_key(|&r| (trace.spans[r].start_us, r)).map(|r| trace.spans[r].name.clone()).unwrap_or_default();
+        let root = tree.roots().into_iter().min_by_key(|&r| (trace.spans[r].start_us, r)).map(|r| trace.spans[r].name.to_string()).unwrap_or_default();
         Arc::new(Loaded { trace, tree, critical, source, warnings, parse_ms, start_us, end_us, service_count, error_count, root })
     }
 }

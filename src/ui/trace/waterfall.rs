@@ -692,7 +692,7 @@ fn row_view(
     let hidden_children = if row.collapsed { l.tree.subtree_end[l.tree.position[row.span] as usize] as usize - l.tree.position[row.span] as usize - 1 } else { 0 };
     let sel = select.clone();
     view! {
-        <div class=class data-testid="span-row" data-span-id=id.to_hex() data-depth=row.depth.to_string() data-service=span.service.clone()
+        <div class=class data-testid="span-row" data-span-id=id.to_hex() data-depth=row.depth.to_string() data-service=span.service.to_string()
             data-error=error.to_string() data-critical=critical.to_string() data-collapsed=row.collapsed.to_string()
             data-fold=row.fold.map(|f| f.count.to_string()).unwrap_or_default()
             role="treeitem" aria-selected=(selected == Some(row.span)).to_string()
@@ -702,9 +702,9 @@ fn row_view(
             <div class="nk-span-label" style=format!("padding-left: {}px", (row.depth as f64 * 14.0).min(280.0))>
                 {toggle_view}
                 <span class="nk-span-swatch" style=format!("background: {}", colour(&span.service))></span>
-                <span class="nk-span-service">{if span.service.is_empty() { "(no service)".to_string() } else { span.service.clone() }}</span>
+                <span class="nk-span-service">{if span.service.is_empty() { "(no service)".to_string() } else { span.service.to_string() }}</span>
                 " "
-                <span class="nk-span-name">{span.name.clone()}</span>
+                <span class="nk-span-name">{span.name.to_string()}</span>
                 {error.then(|| view! { <span class="nk-span-err-icon" title="error">"⚠"<span class="nk-sr">" error"</span></span> })}
                 {(hidden_children > 0).then(|| view! { <span class="nk-span-hidden-count">{format!("+{hidden_children}")}</span> })}
             </div>
