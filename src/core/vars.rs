@@ -45,6 +45,13 @@ impl OptionsSource {
     }
 }
 
+/// The options a variable offers without asking any datasource (as in a snapshot): its
+/// fixed options, else the values it was frozen with ("All" left out).
+pub fn offline_options(v: &Variable) -> Vec<String> {
+    let source = if v.options.is_empty() { &v.current } else { &v.options };
+    source.iter().filter(|x| *x != ALL).cloned().collect()
+}
+
 /// The value stored in `current` for "All".
 pub const ALL: &str = "$__all";
 
@@ -292,6 +299,14 @@ mod tests {
         assert_ne!(OptionsSource::of(&a), OptionsSource::of(&other_metric));
         let other_label = Variable { label: Some("job".into()), ..a.clone() };
         assert_ne!(OptionsSource::of(&a), OptionsSource::of(&other_label));
+    }
+
+    #[test]
+    fn offline_options_are_the_fixed_or_frozen_values() {
+        assert_eq!(offline_options(&var("service", &["a", "b"], true, true)), vec!["a", "b"]);
+        assert_eq!(offline_options(&var("service", &[ALL], false, true)), Vec::<String>::new());
+        let fixed = Variable { options: vec!["x".into(), "y".into()], ..var("service", &["x"], false, false) };
+        assert_eq!(offline_options(&fixed), vec!["x", "y"]);
     }
 
     #[test]

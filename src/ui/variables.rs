@@ -76,10 +76,14 @@ fn VariableSelect(var: Variable) -> impl IntoView {
     let lookup = var.clone();
     let store = use_var_options();
     // What the options resolve to is also recorded in the page's store, so a frozen share
-    // can list the values shown here in place of "All".
+    // can list the values shown here in place of "All". A snapshot reaches no backend: its
+    // variables offer the values they were frozen with.
     let options = LocalResource::new(move || {
         let lookup = lookup.clone();
         async move {
+            if super::snapshot::active(state) {
+                return Ok(crate::core::vars::offline_options(&lookup));
+            }
             match state.registry.get() {
                 Some(registry) => {
                     let outcome = variable_options(&registry, &lookup, state.range.get_untracked()).await;

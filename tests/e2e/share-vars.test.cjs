@@ -13,6 +13,8 @@ const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
 const { setup, waitFor, waitSettled, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
 const { listenLocal } = require('./lib/server.cjs');
 
@@ -23,10 +25,11 @@ const SEL = '[data-testid="variable"][data-name="service"]';
  * A Prometheus-shaped fixture under `/<mode>/api/v1/...`: `ok` answers the `service` label
  * values with `fx.services` (changeable between steps), `broken` answers them with a 500
  * error envelope. Both answer buildinfo, `query_exemplars` (none) and `query_range` (one flat
- * series per service the query names) and record every `query_range` query in `fx.queries`.
+ * series per service the query names) and record every `query_range` query in `fx.queries`
+ * (and count label-value questions in `fx.labelAsks`).
  */
 function startPromFixture() {
-  const fx = { services: ['billing', 'checkout', 'gateway'], queries: [] };
+  const fx = { services: ['billing', 'checkout', 'gateway'], queries: [], labelAsks: 0 };
   const server = http.createServer((req, res) => {
     const url = new URL(req.url, 'http://x');
     const [mode, ...rest] = url.pathname.split('/').filter(Boolean);
@@ -50,6 +53,7 @@ function startPromFixture() {
         return json(200, { status: 'success', data: { version: '2.53.0', revision: 'fixture', branch: 'HEAD', goVersion: 'go1.22' } });
       }
       if (route === 'api/v1/label/service/values') {
+        fx.labelAsks += 1;
         if (mode === 'broken') return json(500, { status: 'error', errorType: 'internal', error: 'label index unavailable' });
         return json(200, { status: 'success', data: fx.services });
       }
@@ -168,11 +172,6 @@ test('a frozen share queries exactly the services seen when shared, though a new
 
   const { link, warnings } = await share(page);
   assert.deepEqual(warnings, []);
-  // A snapshot freezes the same way.
-  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
-  const snap = JSON.parse(fs.readFileSync(await download.path(), 'utf8'));
-  const frozen = snap.dashboard.variables.find((v) => v.name === 'service');
-  assert.deepEqual(frozen.current, ['billing', 'checkout', 'gateway'], 'the snapshot lists the resolved services');
   await page.close();
 
   prom.fx.services = ['billing', 'checkout', 'gateway', 'search'];
@@ -210,4 +209,34 @@ test('options that failed to load: the share keeps All and warns in words; keep 
   await other.goto(link);
   await waitSettled(other, 1);
   assert.equal(await other.getAttribute(SEL, 'data-value'), '$__all', 'the frozen link kept All, as the warning said');
+});
+
+test('a snapshot of $service at All lists the resolved services and, opened, offers them without asking any backend', T, async () => {
+  prom.fx.services = ['billing', 'checkout', 'gateway'];
+  const page = await env.newPage();
+  await page.goto(jsonLink(env.url, serviceChart('promfx')));
+  await waitSettled(page, 1);
+  await waitFor(page, 'the three label values', (s) => document.querySelectorAll(`${s} [data-value]`).length === 4, SEL);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
+  const file = path.join(os.tmpdir(), `napkin-share-vars-snapshot-${process.pid}.json`);
+  await download.saveAs(file);
+  await page.close();
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const frozen = snap.dashboard.variables.find((v) => v.name === 'service');
+  assert.deepEqual(frozen.current, ['billing', 'checkout', 'gateway'], 'the snapshot lists the resolved services');
+
+  prom.fx.services = ['billing', 'checkout', 'gateway', 'search'];
+  const fresh = await env.newPage();
+  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  const [asks, queries] = [prom.fx.labelAsks, prom.fx.queries.length];
+  await fresh.setInputFiles('#nk-trace-file', file);
+  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  await waitFor(fresh, 'the frozen services offered', (s) => document.querySelectorAll(`${s} [data-value]`).length === 4, SEL);
+  assert.equal(await fresh.getAttribute(SEL, 'data-value'), 'billing,checkout,gateway');
+  assert.deepEqual((await pressed(fresh)).sort(), ['billing', 'checkout', 'gateway']);
+  assert.deepEqual(await offered(fresh), ['billing', 'checkout', 'gateway'], 'the options are the frozen values');
+  assert.equal(prom.fx.labelAsks, asks, 'a snapshot asks no datasource for label values');
+  assert.equal(prom.fx.queries.length, queries, 'nor for data');
+  fs.rmSync(file, { force: true });
 });
