@@ -274,6 +274,33 @@ impl Drop for Slot {
     }
 }
 
+/// Waits until `pool` has a free slot and no request queued for one, so that work which
+/// can wait (exemplars) goes after the panels' own queries instead of taking slots from
+/// them. Woken with the queued requests, after them (they were queued first), so it
+/// re-checks only once they have taken their slots.
+pub async fn until_quiet(pool: &str) {
+    loop {
+        let wait = SLOTS.with(|s| {
+            let mut s = s.borrow_mut();
+            let slots = s.entry(pool.to_string()).or_default();
+            if slots.active < MAX_CONCURRENT && slots.waiting.is_empty() {
+                None
+            } else {
+                let mut resolver = None;
+                let promise = js_sys::Promise::new(&mut |resolve, _| resolver = Some(resolve));
+                slots.waiting.extend(resolver);
+                Some(promise)
+            }
+        });
+        match wait {
+            None => return,
+            Some(promise) => {
+                let _ = JsFuture::from(promise).await;
+            }
+        }
+    }
+}
+
 async fn acquire(pool: &str) -> Slot {
     loop {
         let wait = SLOTS.with(|s| {

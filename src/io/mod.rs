@@ -12,6 +12,7 @@ pub mod health_poll;
 pub mod http;
 pub mod options;
 pub mod plot;
+pub mod plot_backend;
 pub mod panic;
 pub mod runner;
 pub mod storage;

@@ -5,7 +5,7 @@
 
 use crate::core::chart::{ChartModel, MARGINS};
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use crate::io::plot_backend::TextCachingBackend;
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use wasm_bindgen::closure::Closure;
@@ -67,7 +67,7 @@ pub fn draw(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme) -> Re
 pub fn draw_sized(canvas: &HtmlCanvasElement, model: &ChartModel, theme: &Theme, css_size: (f64, f64)) -> Result<(), String> {
     let (_, _, ratio) = fit_to_size(canvas, css_size.0, css_size.1);
     let px = |v: f64| (v * ratio).round() as i32;
-    let backend = CanvasBackend::with_canvas_object(canvas.clone()).ok_or("the canvas has no 2D context")?;
+    let backend = TextCachingBackend::new(canvas).ok_or("the canvas has no 2D context")?;
     let root = backend.into_drawing_area();
     root.fill(&theme.background).map_err(|e| e.to_string())?;
     let font = ("sans-serif", 11.0 * ratio).into_font().color(&theme.text);

@@ -119,7 +119,11 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
             })
             .flatten();
         // Exemplars come after the chart's data is stored and never fail the panel.
+        // They wait until no panel query is queued for the datasource's connections:
+        // 24 exemplar requests interleaved with 24 panel queries in 6 slots delayed the
+        // last panels' data (B4).
         if live && succeeded {
+            crate::io::http::until_quiet(&panel.datasource).await;
             super::exemplars::fetch_for(&panel, &jobs, &registry).await;
         }
         if let Some(delay) = retry {
