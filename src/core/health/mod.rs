@@ -26,6 +26,7 @@ mod k8s;
 mod list;
 mod live;
 mod model;
+mod order;
 mod parse;
 mod prometheus;
 mod spring;
@@ -44,6 +45,7 @@ pub use freshness::{displayed, freshness_window_s, is_fresh, DEFAULT_FRESHNESS_S
 pub use grid::{Cell, Grid, Latest, Row};
 pub use history::{History, HistoryBook, FLAP_CHANGES, FLAP_WINDOW, HISTORY_LEN};
 pub use model::{reason, Check, Format, ProbeResult, CORS_HINT, SELF_CHECK};
+pub use order::stay_put;
 pub use parse::parse;
 pub use prometheus::{checks_from_frame, probe_from_frame, probes_by_label};
 pub use state::HealthState;
