@@ -1,7 +1,7 @@
 'use strict';
 // Napkin benchmarks in headless Chromium (issue #7), run by `./napkin bench`.
 //
-//   node tests/bench/bench.cjs [--runs 5] [--soak 60] [--only B1,B2,...] [--out FILE] [--smoke]
+//   node tests/bench/bench.cjs [--runs 5] [--soak 60] [--only B1,B2,...] [--out FILE] [--smoke] [--profile DIR]
 //
 // Environment: NAPKIN_DIST (release dist, default target/napkin-bench-dist),
 // NAPKIN_CHROMIUM, NAPKIN_PROM_URL / NAPKIN_PROM_FROM_MS / NAPKIN_PROM_TO_MS (the test
@@ -38,6 +38,7 @@ const RUNS = Number(arg('runs', SMOKE ? 1 : 5));
 const SOAK_S = Number(arg('soak', SMOKE ? 0 : 60));
 const ONLY = String(arg('only', 'B1,B2,B3,B4,B5,B6,B7')).split(',');
 const OUT = arg('out', path.join(ROOT, 'target', 'napkin-bench.json'));
+const PROFILE_DIR = arg('profile', '') === true ? '' : String(arg('profile', ''));
 const B2_SIZES = SMOKE ? [10_000] : [10_000, 100_000, 1_000_000];
 
 // ------------------------------------------------------------------------- statistics
@@ -330,6 +331,14 @@ async function openB4(refreshS, { trace = false } = {}) {
   await page.context().addInitScript({ content: LONGTASKS_INIT });
   const queries = [];
   page.on('request', (r) => { if (r.url().includes('/api/v1/query_range')) queries.push(r.url()); });
+  // --profile DIR: the traced run also records a CDP CPU profile (100 µs samples) into
+  // DIR/b4.cpuprofile (build with wasm names kept to read wasm frames, see the README).
+  const cdp = trace && PROFILE_DIR ? await page.context().newCDPSession(page) : null;
+  if (cdp) {
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+  }
   if (trace) await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'v8.execute', 'blink.user_timing'] });
   await page.goto(`${server.url}#json=${encodeURIComponent(JSON.stringify(b4Dashboard(refreshS)))}`);
   // rAF polling: the check reads one pixel column per canvas (cheap next to the work measured).
@@ -349,12 +358,45 @@ async function openB4(refreshS, { trace = false } = {}) {
   );
   const info = await page.evaluate(() => {
     const c = document.querySelector('canvas[data-testid="chart"]');
-    return { longtasks: window.__longtasks.slice(), canvas: c ? [c.width, c.height] : null };
+    // The requests' timeline (resource timing; cross-origin, so start and end only).
+    const res = performance.getEntriesByType('resource').map((e) => ({ url: e.name, start: e.startTime, end: e.responseEnd }));
+    return { longtasks: window.__longtasks.slice(), canvas: c ? [c.width, c.height] : null, res };
   });
+  const net = requestTimeline(info.res);
   const longest = info.longtasks.filter(([s]) => s <= painted).reduce((m, [, d]) => Math.max(m, d), 0);
   let traceInfo = null;
-  if (trace) traceInfo = longestTraceTask(JSON.parse((await browser.stopTracing()).toString()), painted);
-  return { page, painted, longest_longtask: longest, longtasks: info.longtasks.length, canvas: info.canvas, queries: queries.length, trace: traceInfo };
+  if (cdp) {
+    const { profile } = await cdp.send('Profiler.stop');
+    fs.mkdirSync(PROFILE_DIR, { recursive: true });
+    fs.writeFileSync(path.join(PROFILE_DIR, 'b4.cpuprofile'), JSON.stringify(profile));
+    await cdp.detach();
+  }
+  if (trace) {
+    const raw = (await browser.stopTracing()).toString();
+    if (PROFILE_DIR) fs.writeFileSync(path.join(PROFILE_DIR, 'b4.trace.json'), raw);
+    traceInfo = longestTraceTask(JSON.parse(raw), painted);
+  }
+  return { page, painted, longest_longtask: longest, longtasks: info.longtasks.length, canvas: info.canvas, queries: queries.length, net, trace: traceInfo };
+}
+
+/** When the wasm arrived, when the first and last panel queries went out and ended, how
+ *  many ran at once, and how many exemplar requests shared the connections (ms from navigation). */
+function requestTimeline(res) {
+  const wasm = res.find((r) => r.url.endsWith('.wasm'));
+  const cfg = res.find((r) => r.url.includes('datasources.json'));
+  const q = res.filter((r) => r.url.includes('/api/v1/query_range'));
+  const ex = res.filter((r) => r.url.includes('/api/v1/query_exemplars'));
+  const edges = [...q, ...ex].flatMap((r) => [[r.start, 1], [r.end, -1]]).sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  let now = 0, most = 0;
+  for (const [, d] of edges) most = Math.max(most, (now += d));
+  const r0 = (v) => (v === undefined ? null : Math.round(v));
+  const durations = q.map((r) => r.end - r.start).sort((a, b) => a - b);
+  return {
+    wasm_end_ms: r0(wasm && wasm.end), config_start_ms: r0(cfg && cfg.start),
+    first_query_ms: r0(Math.min(...q.map((r) => r.start))), last_query_end_ms: r0(Math.max(...q.map((r) => r.end))),
+    query_ms_median: r0(durations[Math.floor(durations.length / 2)]), max_in_flight: most, exemplar_requests: ex.length,
+    exemplars_before_last_query: ex.filter((r) => r.start < Math.max(...q.map((x) => x.end))).length,
+  };
 }
 
 /** Longest RunTask on the renderer main thread, and what filled it (top events inside). */
@@ -401,7 +443,7 @@ async function memory(page) {
 }
 
 async function b4() {
-  const runs = [], longest = [];
+  const runs = [], longest = [], nets = [];
   let last;
   for (let r = -1; r < RUNS; r++) {
     const res = await openB4(0);
@@ -409,6 +451,7 @@ async function b4() {
     if (r < 0) continue;
     runs.push(res.painted);
     longest.push(res.longest_longtask);
+    nets.push(res.net);
     last = res;
   }
   const traced = await openB4(0, { trace: true });
@@ -417,7 +460,8 @@ async function b4() {
   const maxLong = Math.max(...longest);
   return {
     panels: 24, series_per_panel: 3, points_per_series: B4_POINTS, viewport: VIEWPORT_B4, canvas_px: last.canvas, queries: last.queries,
-    painted: st, longest_longtask_ms: stats(longest), traced_run: { painted: traced.painted, ...traced.trace },
+    painted: st, longest_longtask_ms: stats(longest), traced_run: { painted: traced.painted, net: traced.net, ...traced.trace },
+    net_runs: nets,
     target_ms: 1000, pass: st.median < 1000 && maxLong <= 50 && (!traced.trace || traced.trace.longest_ms <= 50),
   };
 }
@@ -657,14 +701,26 @@ async function b6(B6_CHECKS) {
       await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing'] });
       // A MutationObserver records when the last cell changed; the flip is marked in the trace.
       const from = await page.evaluate(([n, want]) => {
+        // The observer runs inside the update tasks it measures, so it keeps a set of cells
+        // not yet showing `want` and reads only the changed cells; it recounts every cell
+        // only when cells are added or removed (cells may be replaced, not updated).
         window.__b6 = new Promise((ok) => {
-          const mo = new MutationObserver(() => {
-            const cs = document.querySelectorAll('[data-testid="health-cell"]');
-            let done = 0;
-            for (const c of cs) if (c.getAttribute('data-status') === want) done++;
-            if (done >= n) { mo.disconnect(); ok(performance.now()); }
+          const sel = '[data-testid="health-cell"]';
+          const pending = new Set();
+          const recount = () => { pending.clear(); for (const c of document.querySelectorAll(sel)) if (c.getAttribute('data-status') !== want) pending.add(c); };
+          const holdsCells = (nodes) => { for (const x of nodes) if (x.nodeType === 1 && (x.matches(sel) || x.querySelector(sel))) return true; return false; };
+          recount();
+          const mo = new MutationObserver((records) => {
+            let replaced = false;
+            for (const r of records) {
+              if (r.type === 'attributes') {
+                if (r.target.getAttribute('data-status') === want) pending.delete(r.target); else if (r.target.matches(sel)) pending.add(r.target);
+              } else if (!replaced && (holdsCells(r.addedNodes) || holdsCells(r.removedNodes))) replaced = true;
+            }
+            if (replaced) recount();
+            if (pending.size === 0 && document.querySelectorAll(sel).length >= n) { mo.disconnect(); ok(performance.now()); }
           });
-          mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] }); // cells may be replaced, not updated
+          mo.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
         });
         performance.mark('bench:flip');
         return performance.now();
