@@ -151,7 +151,7 @@ impl Builder {
         span.kind = kind;
         span.resource = Some(self.resource(service));
         span.scope = "napkin-demo".into();
-        span.attributes = attrs.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        span.attributes = attrs.into_iter().map(|(k, v)| (k.into(), v)).collect();
         self.trace.spans.push(span);
         self.trace.spans.len() - 1
     }

@@ -246,7 +246,7 @@ pub fn tags(list: Many<WireTag>) -> Attributes {
                     _ => text(),
                 },
             };
-            Some((key, value))
+            Some((key.into(), value))
         })
         .collect()
 }

@@ -44,7 +44,7 @@ impl AttrValue {
 }
 
 /// A list of attributes in the order the source wrote them. Keys may repeat (Jaeger allows it).
-pub type Attributes = Vec<(String, AttrValue)>;
+pub type Attributes = Vec<(Name, AttrValue)>;
 
 /// Looks up the first attribute with this key.
 pub fn attr<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a AttrValue> {

@@ -185,7 +185,7 @@ pub fn attributes(list: Many<WireKeyValue>, warnings: &mut Warnings) -> Attribut
     let mut out = Vec::with_capacity(list.items.len());
     for kv in list.items {
         match kv.key.as_text() {
-            Some(key) => out.push((key, kv.value.map(any_value).unwrap_or(AttrValue::Str(String::new())))),
+            Some(key) => out.push((key.into(), kv.value.map(any_value).unwrap_or(AttrValue::Str(String::new())))),
             None => warnings.push("an attribute without a key was skipped"),
         }
     }

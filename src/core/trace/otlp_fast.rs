@@ -704,7 +704,9 @@ impl<'a> Reader<'a> {
         }
         self.array(|r| {
             let (key, value) = r.key_value(0)?;
-            out.push((key?, value.unwrap_or(AttrValue::Str(String::new()))));
+            // Attribute keys repeat on every span: one shared copy of each.
+            let key = r.names.get(&key?);
+            out.push((key, value.unwrap_or(AttrValue::Str(String::new()))));
             Some(())
         })?;
         Some(out)
@@ -712,13 +714,13 @@ impl<'a> Reader<'a> {
 
     /// One `KeyValue` object: its key (`None` when absent) and value (`None` when absent or
     /// `null`).
-    fn key_value(&mut self, depth: u32) -> Option<(Option<String>, Option<AttrValue>)> {
+    fn key_value(&mut self, depth: u32) -> Option<(Option<Cow<'a, str>>, Option<AttrValue>)> {
         let mut seen = 0u32;
         let (mut key, mut value) = (None, None);
         self.object(|r, k| match k {
             "key" => {
                 once(&mut seen, 0)?;
-                key = Some(r.string()?.into_owned());
+                key = Some(r.string()?);
                 Some(())
             }
             "value" => {
@@ -840,7 +842,7 @@ impl<'a> Reader<'a> {
                 }
                 r.array(|r| {
                     if let (Some(k), Some(v)) = r.key_value(depth + 1)? {
-                        out.push((k, v));
+                        out.push((k.into_owned(), v));
                     }
                     Some(())
                 })

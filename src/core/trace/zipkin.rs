@@ -11,7 +11,7 @@
 use crate::core::trace::group::Grouper;
 use crate::core::trace::name::Name;
 use crate::core::trace::id::{SpanId, TraceId};
-use crate::core::trace::model::{AttrValue, Event, Resource, Span, SpanKind, Status, Trace};
+use crate::core::trace::model::{AttrValue, Attributes, Event, Resource, Span, SpanKind, Status, Trace};
 use crate::core::trace::scalar::{Many, Scalar};
 use crate::core::trace::warnings::Warnings;
 use serde::Deserialize;
@@ -52,10 +52,10 @@ pub struct WireAnnotation {
 }
 
 /// The endpoint's fields as attributes with a prefix, skipping empty ones.
-fn endpoint_attributes(e: &WireEndpoint, prefix: &str) -> Vec<(String, AttrValue)> {
+fn endpoint_attributes(e: &WireEndpoint, prefix: &str) -> Attributes {
     [("serviceName", &e.service_name), ("ipv4", &e.ipv4), ("ipv6", &e.ipv6), ("port", &e.port)]
         .into_iter()
-        .filter_map(|(k, v)| Some((format!("{prefix}{k}"), AttrValue::Str(v.as_text().filter(|t| !t.is_empty())?))))
+        .filter_map(|(k, v)| Some((format!("{prefix}{k}").into(), AttrValue::Str(v.as_text().filter(|t| !t.is_empty())?))))
         .collect()
 }
 
@@ -91,13 +91,13 @@ pub fn convert(lists: Vec<Vec<WireSpan>>, warnings: &mut Warnings) -> Vec<Trace>
                 span.status = Status::Error;
                 span.status_message = value.as_text().unwrap_or_default();
             }
-            span.attributes.push((key, AttrValue::Str(value.as_text().unwrap_or_default())));
+            span.attributes.push((key.into(), AttrValue::Str(value.as_text().unwrap_or_default())));
         }
         if let Some(remote) = &ws.remote_endpoint {
             span.attributes.extend(endpoint_attributes(remote, "remoteEndpoint."));
         }
         if ws.debug.as_bool() == Some(true) {
-            span.attributes.push(("debug".to_string(), AttrValue::Bool(true)));
+            span.attributes.push(("debug".into(), AttrValue::Bool(true)));
         }
         span.events = ws
             .annotations

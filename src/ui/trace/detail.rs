@@ -50,7 +50,7 @@ fn table(title: &'static str, attrs: &Attributes) -> impl IntoView {
         view! {
             <h4>{title}</h4>
             <table class="nk-attr-table">
-                {attrs.iter().map(|(k, v)| view! { <tr><th>{k.clone()}</th><td>{v.display()}</td></tr> }).collect_view()}
+                {attrs.iter().map(|(k, v)| view! { <tr><th>{k.to_string()}</th><td>{v.display()}</td></tr> }).collect_view()}
             </table>
         }
     })
