@@ -172,6 +172,34 @@ pub fn markers(model: &ChartModel, points: &[ExemplarPoint], width_px: f64, heig
         .collect()
 }
 
+/// The side of a marker's tap area on a phone, in CSS pixels (the usual minimum touch target).
+pub const TAP_PX: f64 = 44.0;
+
+/// The widest viewport, in CSS pixels, laid out for phones (where markers are thinned).
+pub const NARROW_VIEWPORT_PX: f64 = 720.0;
+
+/// The markers a phone shows: at most one per [`TAP_PX`]-wide column, so that tap areas
+/// never overlap and most of the chart stays free for its own taps. The newest (rightmost)
+/// marker is always kept, then each marker at least [`TAP_PX`] left of the last one kept.
+/// The result keeps the input's order.
+pub fn thin_for_taps(mut markers: Vec<Marker>) -> Vec<Marker> {
+    let mut order: Vec<usize> = (0..markers.len()).collect();
+    // Rightmost first; among equal positions the newest point (highest index) first.
+    order.sort_by(|&a, &b| markers[b].left_px.total_cmp(&markers[a].left_px).then(markers[b].index.cmp(&markers[a].index)));
+    let mut keep = vec![false; markers.len()];
+    let mut last: Option<f64> = None;
+    for i in order {
+        let left = markers[i].left_px;
+        if last.is_none_or(|l| l - left >= TAP_PX) {
+            keep[i] = true;
+            last = Some(left);
+        }
+    }
+    let mut flags = keep.into_iter();
+    markers.retain(|_| flags.next().unwrap_or(false));
+    markers
+}
+
 /// The marker's accessible name: time (UTC), value in the chart's unit, series and trace.
 pub fn label(p: &ExemplarPoint, unit: Unit) -> String {
     let series = if p.series.is_empty() { String::new() } else { format!(", {}", p.series) };
@@ -329,6 +357,25 @@ mod tests {
         assert_eq!(m[0].left_px, MARGINS.left + (w - MARGINS.left - MARGINS.right) / 2.0);
         assert_eq!(m[0].top_px, h - MARGINS.bottom);
         assert_eq!((m[1].left_px, m[1].top_px), (w - MARGINS.right, MARGINS.top));
+    }
+
+    #[test]
+    fn phones_keep_one_marker_per_tap_column_the_newest_first() {
+        let at = |index: usize, left_px: f64| Marker { index, left_px, top_px: 50.0, clamped: false };
+        // Crowded on the left, sparse on the right: the rightmost is kept, then one per 44 px.
+        let all = vec![at(0, 10.0), at(1, 20.0), at(2, 30.0), at(3, 60.0), at(4, 100.0), at(5, 200.0), at(6, 230.0)];
+        let kept: Vec<usize> = thin_for_taps(all).iter().map(|m| m.index).collect();
+        assert_eq!(kept, [2, 4, 6], "in input order, at least 44 px apart");
+        // Markers at one instant: only the newest point of them stays.
+        let same = vec![at(0, 80.0), at(1, 80.0), at(2, 80.0)];
+        assert_eq!(thin_for_taps(same).iter().map(|m| m.index).collect::<Vec<_>>(), [2]);
+        assert!(thin_for_taps(Vec::new()).is_empty());
+        // Over a 360 px phone chart, 500 markers become at most one per column.
+        let many: Vec<Marker> = (0..500).map(|i| at(i, 70.0 + i as f64 * 0.55)).collect();
+        let kept = thin_for_taps(many);
+        assert!(kept.len() <= (275.0 / TAP_PX) as usize + 1, "{}", kept.len());
+        assert!(kept.windows(2).all(|w| w[1].left_px - w[0].left_px >= TAP_PX));
+        assert_eq!(kept.last().unwrap().index, 499, "the newest stays");
     }
 
     #[test]

@@ -4,14 +4,19 @@
 //! Clicking one opens its trace's waterfall as the level below (a breadcrumb leads back).
 //! Exemplars never hold a chart up or fail it: an error is a quiet note under the chart.
 //! The markers are one tab stop per chart; the arrow keys move between them.
+//!
+//! A snapshot shows the markers its charts stored (`ui::snapshot::stored_exemplars`); their
+//! traces are not stored, so there a marker opens nothing and says so. On a phone-width
+//! viewport markers get a 44 px tap area and are thinned (`core::exemplars::thin_for_taps`).
 
 use super::drill::open_level;
 use crate::core::chart::ChartModel;
 use crate::core::datasource::{DatasourceKind, Registry, DEMO};
 use crate::core::drill::bucket_window;
-use crate::core::exemplars::{collect, label, markers, trace_level, ExemplarPoint, MAX_EXEMPLARS};
+use crate::core::exemplars::{collect, label, markers, thin_for_taps, trace_level, ExemplarPoint, MAX_EXEMPLARS, NARROW_VIEWPORT_PX};
 use crate::core::fetch_state::PanelFetch;
 use crate::core::plan::QueryJob;
+use crate::core::snapshot::StoredExemplars;
 use crate::core::spec::{Panel, PanelDef};
 use crate::core::templates::TemplateSources;
 use leptos::prelude::*;
@@ -27,6 +32,23 @@ pub struct PanelExemplars {
     pub points: Arc<Vec<ExemplarPoint>>,
     pub traces: Option<String>,
     pub note: Option<String>,
+    /// True for a snapshot's stored markers, whose traces are not in the snapshot.
+    pub frozen: bool,
+}
+
+/// The words a snapshot's markers carry: their traces were not stored.
+const NOT_STORED: &str = "The trace is not in this snapshot.";
+
+impl PanelExemplars {
+    /// A snapshot's stored markers of one chart.
+    fn from_snapshot(stored: StoredExemplars) -> Self {
+        let gone = (!stored.points.is_empty()).then(|| "Exemplar traces are not in this snapshot; their markers open nothing.".to_string());
+        let note = match (stored.note, gone) {
+            (Some(a), Some(b)) => Some(format!("{a} {b}")),
+            (a, b) => a.or(b),
+        };
+        Self { points: Arc::new(stored.points), traces: None, note, frozen: true }
+    }
 }
 
 /// Every chart's exemplars by panel id, provided once for the page.
@@ -44,6 +66,27 @@ pub fn install_store() {
     let store = ExemplarStore(RwSignal::new(HashMap::new()));
     provide_context(store);
     STORE.with(|s| s.set(Some(store)));
+}
+
+impl ExemplarStore {
+    /// What the charts `panel_ids` show now (those with markers or a note), as a snapshot
+    /// stores it.
+    pub fn stored_untracked<'a>(&self, panel_ids: impl Iterator<Item = &'a str>) -> Vec<StoredExemplars> {
+        self.0.with_untracked(|m| {
+            panel_ids
+                .filter_map(|id| {
+                    let e = m.get(id).filter(|e| !e.points.is_empty() || e.note.is_some())?;
+                    Some(StoredExemplars { panel: id.to_string(), points: e.points.as_ref().clone(), note: e.note.clone() })
+                })
+                .collect()
+        })
+    }
+}
+
+/// True when the viewport is phone-sized (the width below which the page lays out for
+/// phones), so markers grow a tap area and are thinned.
+fn narrow_viewport() -> bool {
+    web_sys::window().and_then(|w| w.inner_width().ok()).and_then(|w| w.as_f64()).is_some_and(|w| w <= NARROW_VIEWPORT_PX)
 }
 
 /// The store, if the page has one (a chart mounted on its own, as in component tests,
@@ -75,7 +118,7 @@ pub async fn fetch_for(panel: &Panel, jobs: &[QueryJob], registry: &Registry) {
         Ok(None) => PanelExemplars::default(),
         Ok(Some(answers)) => {
             let collected = collect(&answers, MAX_EXEMPLARS);
-            PanelExemplars { note: collected.note(), points: Arc::new(collected.points), traces: traces_for(registry, &panel.datasource) }
+            PanelExemplars { note: collected.note(), points: Arc::new(collected.points), traces: traces_for(registry, &panel.datasource), frozen: false }
         }
         Err(e) => PanelExemplars { note: Some(format!("Exemplars could not be loaded: {e}")), ..PanelExemplars::default() },
     };
@@ -130,13 +173,21 @@ pub fn ExemplarMarkers(
 ) -> impl IntoView {
     let state = super::state::use_app();
     let store = use_exemplar_store();
-    let entry = Memo::new(move |_| store.and_then(|s| s.0.with(|m| m.get(&panel_id).cloned())).unwrap_or_default());
+    // A snapshot shows what its charts stored; a live page what its fetches found.
+    let entry = Memo::new(move |_| match super::snapshot::stored_exemplars(state, &panel_id) {
+        Some(stored) => stored.map(PanelExemplars::from_snapshot).unwrap_or_default(),
+        None => store.and_then(|s| s.0.with(|m| m.get(&panel_id).cloned())).unwrap_or_default(),
+    });
     let placed = Memo::new(move |_| {
         let (w, h) = (width.get(), height.get());
         let points = entry.with(|e| e.points.clone());
+        // The viewport is read again whenever the chart's width changes (a resize).
+        let narrow = narrow_viewport();
         model.with(|m| {
             let Some(m) = m else { return Vec::new() };
-            markers(m, &points, w, h)
+            let all = markers(m, &points, w, h);
+            let shown = if narrow { thin_for_taps(all) } else { all };
+            shown
                 .into_iter()
                 .map(|mk| {
                     let point = points[mk.index].clone();
@@ -153,6 +204,7 @@ pub fn ExemplarMarkers(
         placed.with(|v| chosen.filter(|k| v.iter().any(|p| p.key == *k)).or_else(|| v.first().map(|p| p.key.clone())))
     });
     let has_traces = Memo::new(move |_| entry.with(|e| e.traces.is_some()));
+    let frozen = Memo::new(move |_| entry.with(|e| e.frozen));
     let group = next_group();
     let open = move |p: &ExemplarPoint| {
         let Some(ds) = entry.with_untracked(|e| e.traces.clone()) else { return };
@@ -191,7 +243,7 @@ pub fn ExemplarMarkers(
                     let at = Memo::new(move |_| positions.with(|m| m.get(&k1).copied()));
                     let title = {
                         let text = text.clone();
-                        move || if has_traces.get() { text.clone() } else { format!("{text} No trace datasource is configured.") }
+                        move || if frozen.get() { format!("{text} {NOT_STORED}") } else if has_traces.get() { text.clone() } else { format!("{text} No trace datasource is configured.") }
                     };
                     let point = p.point.clone();
                     view! {

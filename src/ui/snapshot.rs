@@ -5,13 +5,16 @@
 //!
 //! Health grids store their last poll per service and trace panels their search rows or
 //! opened trace; in snapshot mode they read those and call nothing ([`stored_health`],
-//! [`stored_trace`]). A snapshot judges staleness at the instant it was taken.
+//! [`stored_trace`]). A snapshot judges staleness at the instant it was taken. Charts store
+//! their exemplar markers (not the traces behind them) and show them again
+//! ([`stored_exemplars`]).
 
 use super::state::AppState;
 use crate::core::frame::Frame;
 use crate::core::share::shared_dashboard;
 use crate::core::snapshot::{
-    decode, encode_bounded, HealthPoll, PanelData, Snapshot, SnapshotError, TracePanel,
+    decode, encode_bounded, HealthPoll, PanelData, Snapshot, SnapshotError, StoredExemplars,
+    TracePanel,
 };
 use crate::core::time::{format_rfc3339_utc, TimeRange};
 use crate::io::clock::now_ms;
@@ -61,6 +64,18 @@ fn current(state: AppState, tracked: bool) -> Option<Arc<Snapshot>> {
 /// True while the open dashboard is a snapshot.
 pub fn active(state: AppState) -> bool {
     current(state, false).is_some()
+}
+
+/// True while the open dashboard is a snapshot, tracked: a reader re-runs when the page
+/// enters or leaves snapshot mode (variable options re-load after "Leave snapshot").
+pub fn active_tracked(state: AppState) -> bool {
+    current(state, true).is_some()
+}
+
+/// In snapshot mode (tracked), the exemplars a chart stored (`Some(None)` when it stored
+/// none); `None` outside snapshot mode, where charts show the exemplars they fetch.
+pub fn stored_exemplars(state: AppState, panel_id: &str) -> Option<Option<StoredExemplars>> {
+    current(state, true).map(|s| s.exemplars_of(panel_id).cloned())
 }
 
 /// In snapshot mode, the stored frames of a panel and the range they cover (none stored:
@@ -116,6 +131,7 @@ fn take(
     state: AppState,
     health: Option<super::health::HealthStore>,
     options: super::var_options::VarOptions,
+    exemplars: Option<super::exemplars::ExemplarStore>,
 ) -> Snapshot {
     let now = now_ms();
     let dashboard = state.dashboard.with_untracked(|d| {
@@ -142,12 +158,21 @@ fn take(
         .iter()
         .filter_map(|p| super::trace::shown(&p.id))
         .collect();
+    // A snapshot of a snapshot keeps the markers it stored; a live page stores what its
+    // charts show.
+    let open = current(state, false);
+    let exemplars = match (&open, exemplars) {
+        (Some(s), _) => s.exemplars.clone(),
+        (None, Some(store)) => store.stored_untracked(dashboard.panels.iter().map(|p| p.id.as_str())),
+        (None, None) => Vec::new(),
+    };
     Snapshot {
-        taken_at_ms: current(state, false).map(|s| s.taken_at_ms).unwrap_or(now),
+        taken_at_ms: open.map(|s| s.taken_at_ms).unwrap_or(now),
         dashboard,
         data,
         health,
         traces,
+        exemplars,
     }
 }
 
@@ -187,8 +212,9 @@ pub fn SnapshotControls() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let health = use_context::<super::health::HealthStore>();
     let options = super::var_options::use_var_options();
+    let exemplars = super::exemplars::use_exemplar_store();
     let export = move |_| {
-        let snap = take(state, health, options);
+        let snap = take(state, health, options, exemplars);
         let safe: String = snap
             .dashboard
             .title

@@ -80,8 +80,10 @@ fn VariableSelect(var: Variable) -> impl IntoView {
     // variables offer the values they were frozen with.
     let options = LocalResource::new(move || {
         let lookup = lookup.clone();
+        // Read tracked, so leaving a snapshot loads the options afresh.
+        let frozen = super::snapshot::active_tracked(state);
         async move {
-            if super::snapshot::active(state) {
+            if frozen {
                 return Ok(crate::core::vars::offline_options(&lookup));
             }
             match state.registry.get() {

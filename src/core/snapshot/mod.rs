@@ -16,14 +16,17 @@
 //! Values are numbers, `null` for NaN (a gap), and `"+Inf"` / `"-Inf"`. The dashboard part
 //! enters through [`crate::core::spec::decode_dashboard`] like every other dashboard.
 //!
-//! Two optional lists, added within schema 1 (a file without them still opens; an older
+//! Optional lists, added within schema 1 (a file without them still opens; an older
 //! Napkin ignores them): `"health"`, each health grid's last poll per service
-//! (`health.rs`), and `"traces"`, each trace panel's search rows or opened trace
-//! (`trace.rs`). The whole file is capped at [`MAX_BYTES`].
+//! (`health.rs`), `"traces"`, each trace panel's search rows or opened trace
+//! (`trace.rs`), and `"exemplars"`, each chart's exemplar markers (`exemplars.rs`). The
+//! whole file is capped at [`MAX_BYTES`].
 
+mod exemplars;
 mod health;
 mod trace;
 
+pub use exemplars::StoredExemplars;
 pub use health::{stored_plan, HealthPoll};
 pub use trace::TracePanel;
 
@@ -59,6 +62,8 @@ pub struct Snapshot {
     pub health: Vec<HealthPoll>,
     /// What each trace search and waterfall panel showed.
     pub traces: Vec<TracePanel>,
+    /// The exemplar markers each chart showed.
+    pub exemplars: Vec<StoredExemplars>,
 }
 
 /// The frames one panel showed, over the range they were fetched for.
@@ -96,6 +101,11 @@ impl Snapshot {
     pub fn trace_panel(&self, id: &str) -> Option<&TracePanel> {
         self.traces.iter().find(|p| p.panel == id)
     }
+
+    /// The stored exemplars of one chart, if the snapshot has them.
+    pub fn exemplars_of(&self, id: &str) -> Option<&StoredExemplars> {
+        self.exemplars.iter().find(|e| e.panel == id)
+    }
 }
 
 /// Writes a snapshot as JSON text, refusing one larger than [`MAX_BYTES`].
@@ -123,14 +133,16 @@ pub fn encode(s: &Snapshot) -> String {
         .collect();
     let health: Vec<Value> = s.health.iter().map(health::poll_value).collect();
     let traces: Vec<Value> = s.traces.iter().map(trace::panel_value).collect();
+    let exemplars: Vec<Value> = s.exemplars.iter().map(exemplars::exemplars_value).collect();
     // Written by hand so that the format marker comes first (JSON maps here are sorted).
     format!(
-        "{{\"format\":\"{FORMAT}\",\"schema\":{SCHEMA},\"taken_at_ms\":{},\"dashboard\":{},\"data\":{},\"health\":{},\"traces\":{}}}",
+        "{{\"format\":\"{FORMAT}\",\"schema\":{SCHEMA},\"taken_at_ms\":{},\"dashboard\":{},\"data\":{},\"health\":{},\"traces\":{},\"exemplars\":{}}}",
         s.taken_at_ms,
         serde_json::to_value(&s.dashboard).unwrap_or(Value::Null),
         Value::Array(data),
         Value::Array(health),
-        Value::Array(traces)
+        Value::Array(traces),
+        Value::Array(exemplars)
     )
 }
 
@@ -217,6 +229,7 @@ pub fn decode(text: &str) -> Result<(Snapshot, Vec<Warning>), SnapshotError> {
     }
     let health = decode_health(obj.remove("health"), &mut warnings);
     let traces = decode_traces(obj.remove("traces"), &dashboard, &mut warnings);
+    let exemplars = decode_exemplars(obj.remove("exemplars"), &dashboard, &mut warnings);
     Ok((
         Snapshot {
             taken_at_ms,
@@ -224,6 +237,7 @@ pub fn decode(text: &str) -> Result<(Snapshot, Vec<Warning>), SnapshotError> {
             data,
             health,
             traces,
+            exemplars,
         },
         warnings,
     ))
@@ -273,6 +287,34 @@ fn decode_traces(
                 None => warnings.push(Warning::new(at, format!("the stored traces hold more than {MAX_SPANS} spans; that panel shows no trace"))),
             },
             Err(why) => warnings.push(Warning::new(at, format!("{why}; that panel shows no trace data"))),
+        }
+    }
+    out
+}
+
+/// The optional exemplars list: damaged or unknown panels' exemplars are skipped with a
+/// warning (that chart shows no markers).
+fn decode_exemplars(
+    v: Option<Value>,
+    dashboard: &Dashboard,
+    warnings: &mut Vec<Warning>,
+) -> Vec<StoredExemplars> {
+    let Some(Value::Array(items)) = v else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("exemplars[{i}]");
+        match exemplars::exemplars(item) {
+            Ok(e) if dashboard.panels.iter().any(|d| d.id == e.panel) => out.push(e),
+            Ok(e) => warnings.push(Warning::new(
+                at,
+                format!("exemplars for an unknown panel \"{}\" were ignored", e.panel),
+            )),
+            Err(why) => warnings.push(Warning::new(
+                at,
+                format!("{why}; that chart shows no exemplars"),
+            )),
         }
     }
     out
@@ -418,6 +460,7 @@ mod tests {
             }],
             health: Vec::new(),
             traces: Vec::new(),
+            exemplars: Vec::new(),
         }
     }
 
@@ -479,6 +522,44 @@ mod tests {
         let (s, warnings) = decode(text).unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert_eq!(s.dashboard.title, "Old");
+        assert!(s.exemplars.is_empty() && s.health.is_empty() && s.traces.is_empty());
         assert_eq!(s.data[0].frames[0].series[0].values[0], 1.0);
+    }
+}
+
+#[cfg(test)]
+mod exemplar_tests {
+    use super::tests::sample;
+    use super::*;
+    use crate::core::exemplars::ExemplarPoint;
+
+    #[test]
+    fn a_snapshot_keeps_each_charts_exemplars_and_drops_unknown_or_damaged_ones() {
+        let mut s = sample();
+        let point = ExemplarPoint {
+            t_ms: 1_500_000,
+            value: 0.75,
+            trace_id: "4bf92f3577b34da6a3ce929d0e0e4736".into(),
+            series: "service=gateway".into(),
+        };
+        s.exemplars = vec![StoredExemplars {
+            panel: "rate".into(),
+            points: vec![point],
+            note: None,
+        }];
+        let (back, warnings) = decode(&encode(&s)).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(back.exemplars, s.exemplars);
+        assert_eq!(back.exemplars_of("rate").unwrap().points.len(), 1);
+        assert!(back.exemplars_of("errors").is_none());
+        let mut v: Value = serde_json::from_str(&encode(&s)).unwrap();
+        let list = v["exemplars"].as_array_mut().unwrap();
+        list.push(json!({"panel": "nope", "points": []}));
+        list.push(json!({"panel": "rate"}));
+        let (back, warnings) = decode(&v.to_string()).unwrap();
+        assert_eq!(back.exemplars.len(), 1);
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
+        assert!(warnings[0].message.contains("unknown panel"));
+        assert!(warnings[1].message.contains("shows no exemplars"));
     }
 }
