@@ -111,7 +111,8 @@ pub fn use_health_poller(state: AppState) -> HealthStore {
                 m.drain().for_each(|(_, h)| h.abort());
             }
             let mut data = HealthData::default();
-            polls.into_iter().for_each(|p| data.record(&p.datasource, p.polled));
+            // Each stored poll replays its checks' history first, so the strips show it.
+            polls.iter().for_each(|p| p.replay().into_iter().for_each(|x| data.record(&p.datasource, x)));
             store.data.set(data);
             store.frozen_at.set(Some(taken_at));
             return;

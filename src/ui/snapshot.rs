@@ -13,7 +13,7 @@ use super::state::AppState;
 use crate::core::frame::Frame;
 use crate::core::share::shared_dashboard;
 use crate::core::snapshot::{
-    decode, encode_bounded, HealthPoll, PanelData, Snapshot, SnapshotError, StoredExemplars,
+    decode, encode_bounded, CheckHistory, HealthPoll, PanelData, Snapshot, SnapshotError, StoredExemplars,
     TracePanel,
 };
 use crate::core::time::{format_rfc3339_utc, TimeRange};
@@ -152,7 +152,7 @@ fn take(
             })
             .collect()
     });
-    let health = health.map(|h| health_polls(h)).unwrap_or_default();
+    let health = health.map(health_polls).unwrap_or_default();
     let traces = dashboard
         .panels
         .iter()
@@ -176,7 +176,8 @@ fn take(
     }
 }
 
-/// The newest poll of every service a health grid panel shows.
+/// The newest poll of every service a health grid panel shows, with the history each of
+/// its checks' strips shows.
 fn health_polls(store: super::health::HealthStore) -> Vec<HealthPoll> {
     let wanted: Vec<(String, String)> = store.plans.with_untracked(|plans| {
         let mut w: Vec<(String, String)> = plans
@@ -196,9 +197,18 @@ fn health_polls(store: super::health::HealthStore) -> Vec<HealthPoll> {
         wanted
             .iter()
             .filter_map(|(ds, service)| {
-                d.get(ds, service).map(|polled| HealthPoll {
-                    datasource: ds.clone(),
-                    polled: polled.clone(),
+                d.get(ds, service).map(|polled| {
+                    let book = d.books.get(ds);
+                    let history = polled
+                        .probe
+                        .checks
+                        .iter()
+                        .filter_map(|c| {
+                            let h = book?.get(service, &c.name)?;
+                            Some(CheckHistory { check: c.name.clone(), polls: h.entries().collect() })
+                        })
+                        .collect();
+                    HealthPoll { datasource: ds.clone(), polled: polled.clone(), history }
                 })
             })
             .collect()

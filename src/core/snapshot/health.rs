@@ -1,15 +1,92 @@
 //! The health part of a snapshot: each health grid's last normalised poll per service, with
 //! the instant it was polled (so staleness is judged against the snapshot's own instant)
-//! and the answer excerpt behind it. Pure JSON encoding and tolerant decoding.
+//! and the answer excerpt behind it, and each of its checks' recent history (the polls the
+//! grid's history strip showed, at most [`HISTORY_LEN`] per check, written as
+//! `"history": [{"check": "db", "polls": [[t_ms, "ok"], ...]}]`, optional). Pure JSON
+//! encoding and tolerant decoding.
 
-use crate::core::health::{Check, Format, HealthState, Polled, ProbeResult, RawAnswer};
+use crate::core::health::{Check, Format, HealthState, Polled, ProbeResult, RawAnswer, HISTORY_LEN};
 use serde_json::{json, Value};
 
-/// One stored poll: the datasource it was polled on and the poll itself.
+/// One stored poll: the datasource it was polled on, the poll itself, and the recent
+/// history of each of its checks.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HealthPoll {
     pub datasource: String,
     pub polled: Polled,
+    pub history: Vec<CheckHistory>,
+}
+
+/// One check's recent polls, oldest first, as its history strip showed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckHistory {
+    pub check: String,
+    pub polls: Vec<(i64, HealthState)>,
+}
+
+impl HealthPoll {
+    /// The polls to record, oldest first, to rebuild what the grid showed: one earlier poll
+    /// per stored instant before this one (holding the checks polled then), then this poll.
+    pub fn replay(&self) -> Vec<Polled> {
+        let at = self.polled.polled_at_ms;
+        let mut instants: Vec<i64> = self
+            .history
+            .iter()
+            .flat_map(|h| h.polls.iter().map(|(t, _)| *t))
+            .filter(|t| *t < at)
+            .collect();
+        instants.sort_unstable();
+        instants.dedup();
+        let probe = &self.polled.probe;
+        let mut out: Vec<Polled> = instants
+            .into_iter()
+            .map(|t| {
+                let checks: Vec<Check> = self
+                    .history
+                    .iter()
+                    .filter_map(|h| {
+                        let (_, state) = h.polls.iter().find(|(pt, _)| *pt == t)?;
+                        Some(Check::new(h.check.clone(), *state, String::new()))
+                    })
+                    .collect();
+                Polled {
+                    probe: ProbeResult {
+                        service: probe.service.clone(),
+                        http_status: None,
+                        format: probe.format,
+                        overall: HealthState::worst_of(checks.iter().map(|c| c.state)).unwrap_or(HealthState::Unknown),
+                        checks,
+                        warnings: Vec::new(),
+                    },
+                    polled_at_ms: t,
+                    raw: None,
+                }
+            })
+            .collect();
+        out.push(self.polled.clone());
+        out
+    }
+}
+
+fn history_value(h: &CheckHistory) -> Value {
+    let polls: Vec<Value> = h.polls.iter().map(|(t, s)| json!([t, s.as_str()])).collect();
+    json!({ "check": h.check, "polls": polls })
+}
+
+/// Reads one check's history: polls without a time are skipped, the newest
+/// [`HISTORY_LEN`] in time order kept.
+fn history(v: &Value) -> Option<CheckHistory> {
+    let check = text(v, "check")?;
+    let mut polls: Vec<(i64, HealthState)> = v
+        .get("polls")?
+        .as_array()?
+        .iter()
+        .filter_map(|p| Some((p.get(0)?.as_i64()?, state(p.get(1)))))
+        .collect();
+    polls.sort_by_key(|(t, _)| *t);
+    let extra = polls.len().saturating_sub(HISTORY_LEN);
+    polls.drain(..extra);
+    Some(CheckHistory { check, polls })
 }
 
 /// Writes one stored poll.
@@ -37,6 +114,7 @@ pub fn poll_value(p: &HealthPoll) -> Value {
         "datasource": p.datasource, "polled_at_ms": p.polled.polled_at_ms, "service": probe.service,
         "http_status": probe.http_status, "format": probe.format.as_str(), "overall": probe.overall.as_str(),
         "warnings": probe.warnings, "checks": checks, "raw": raw,
+        "history": p.history.iter().map(history_value).collect::<Vec<_>>(),
     })
 }
 
@@ -98,6 +176,11 @@ pub fn poll(v: &Value) -> Result<HealthPoll, String> {
         overall: state(v.get("overall")),
         warnings,
     };
+    let history = v
+        .get("history")
+        .and_then(Value::as_array)
+        .map(|l| l.iter().filter_map(history).collect())
+        .unwrap_or_default();
     Ok(HealthPoll {
         datasource,
         polled: Polled {
@@ -105,6 +188,7 @@ pub fn poll(v: &Value) -> Result<HealthPoll, String> {
             polled_at_ms,
             raw,
         },
+        history,
     })
 }
 

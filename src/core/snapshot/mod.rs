@@ -27,7 +27,7 @@ mod health;
 mod trace;
 
 pub use exemplars::StoredExemplars;
-pub use health::{stored_plan, HealthPoll};
+pub use health::{stored_plan, CheckHistory, HealthPoll};
 pub use trace::TracePanel;
 
 use crate::core::frame::{Frame, Series};

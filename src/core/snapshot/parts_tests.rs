@@ -34,6 +34,7 @@ fn poll(service: &str, state: HealthState, at: i64) -> HealthPoll {
                 12,
             )),
         },
+        history: Vec::new(),
     }
 }
 
@@ -252,4 +253,42 @@ fn the_stored_incident_board_snapshot_keeps_opening() {
     let (trace, _) = s.trace_panel("w").unwrap().trace.clone().unwrap();
     assert_eq!((trace.spans.len(), trace.error_count()), (5, 1));
     assert_eq!(trace.services(), vec!["service-x".to_string(), "service-y".to_string()]);
+}
+
+#[test]
+fn a_health_poll_keeps_its_checks_history_and_replays_it_oldest_first() {
+    use crate::core::health::{HealthData, HISTORY_LEN};
+    let mut p = poll("orders", HealthState::Fail, 100_000);
+    let db: Vec<(i64, HealthState)> = (0..70)
+        .map(|i| (30_000 + i * 1_000, if i % 2 == 0 { HealthState::Ok } else { HealthState::Fail }))
+        .chain([(100_000, HealthState::Fail)])
+        .collect();
+    p.history = vec![
+        CheckHistory { check: "db".into(), polls: db.clone() },
+        CheckHistory { check: "self".into(), polls: vec![(99_000, HealthState::Ok), (100_000, HealthState::Ok)] },
+    ];
+    let mut v = health::poll_value(&p);
+    v["history"].as_array_mut().unwrap().push(json!({"polls": []}));
+    v["history"][0]["polls"].as_array_mut().unwrap().push(json!(["late", "ok"]));
+    let back = health::poll(&v).unwrap();
+    // The newest HISTORY_LEN polls per check are kept; damaged entries are skipped.
+    assert_eq!(back.history.len(), 2);
+    assert_eq!(back.history[0].polls.len(), HISTORY_LEN);
+    assert_eq!(back.history[0].polls[..], db[db.len() - HISTORY_LEN..]);
+    assert_eq!(back.history[1], p.history[1]);
+    // Replaying rebuilds the grid's history strips and ends with the stored poll itself.
+    let polls = back.replay();
+    assert_eq!(polls.last(), Some(&p.polled));
+    assert!(polls.windows(2).all(|w| w[0].polled_at_ms < w[1].polled_at_ms));
+    let mut data = HealthData::default();
+    polls.into_iter().for_each(|x| data.record("health", x));
+    let book = &data.books["health"];
+    let strip: Vec<(i64, HealthState)> = book.get("orders", "db").unwrap().entries().collect();
+    assert_eq!(strip[..], db[db.len() - HISTORY_LEN..]);
+    assert_eq!(book.get("orders", "self").unwrap().len(), 2);
+    assert_eq!(data.get("health", "orders"), Some(&p.polled));
+    // A poll stored without history (an older snapshot) replays as itself alone.
+    let old = health::poll(&json!({"datasource": "h", "service": "s", "polled_at_ms": 5})).unwrap();
+    assert!(old.history.is_empty());
+    assert_eq!(old.replay().len(), 1);
 }
