@@ -164,6 +164,7 @@ pub fn ChartPanel(
         let b = buckets.get()?;
         key_cursor.get().map(|c| c.window(&b))
     });
+    let overlay_used = StoredValue::new(false);
     Effect::new(move |_| {
         let (mut x, mut from) = (cursor.get(), drag_from.get());
         if let (None, Some((a, b))) = (from, key_window.get()) {
@@ -172,6 +173,14 @@ pub fn ChartPanel(
                 (x, from) = (Some(xb), Some(xa));
             }
         }
+        // An overlay that never showed anything keeps the browser's blank default: sizing
+        // its backing store to the chart (24 more full-width canvases in B4) waits for the
+        // first crosshair.
+        let idle = x.is_none() && from.is_none();
+        if idle && !overlay_used.get_value() {
+            return;
+        }
+        overlay_used.set_value(true);
         if let Some(o) = overlay.get() {
             plot::draw_overlay(&o, (width.get_untracked(), height.get_untracked()), x, from, "rgba(128,128,128,0.9)");
         }
