@@ -185,7 +185,9 @@ pub const NARROW_VIEWPORT_PX: f64 = 720.0;
 pub fn thin_for_taps(mut markers: Vec<Marker>) -> Vec<Marker> {
     let mut order: Vec<usize> = (0..markers.len()).collect();
     // Rightmost first; among equal positions the newest point (highest index) first.
-    order.sort_by(|&a, &b| markers[b].left_px.total_cmp(&markers[a].left_px).then(markers[b].index.cmp(&markers[a].index)));
+    crate::core::sort::sort_by(&mut order, |&a, &b| {
+        markers[b].left_px.total_cmp(&markers[a].left_px).then(markers[b].index.cmp(&markers[a].index))
+    });
     let mut keep = vec![false; markers.len()];
     let mut last: Option<f64> = None;
     for i in order {

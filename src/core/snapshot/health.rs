@@ -83,7 +83,7 @@ fn history(v: &Value) -> Option<CheckHistory> {
         .iter()
         .filter_map(|p| Some((p.get(0)?.as_i64()?, state(p.get(1)))))
         .collect();
-    polls.sort_by_key(|(t, _)| *t);
+    crate::core::sort::sort_by_key(&mut polls, |(t, _)| *t);
     let extra = polls.len().saturating_sub(HISTORY_LEN);
     polls.drain(..extra);
     Some(CheckHistory { check, polls })
