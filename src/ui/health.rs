@@ -7,6 +7,7 @@
 //! timeout) and aborts every loop on cleanup. In a snapshot it polls nothing: the store holds
 //! the snapshot's stored polls and judges staleness at the instant the snapshot was taken.
 
+mod dom;
 mod panel;
 
 pub use panel::HealthGrid;

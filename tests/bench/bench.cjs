@@ -666,7 +666,11 @@ function tasksBetween(trace, fromMs, toMs) {
     };
     const rendering = sum(/^(UpdateLayoutTree|Layout|PrePaint|Paint|Layerize)$/);
     const gc = sum(/^(MinorGC|MajorGC)$/);
-    return { at_ms: +((t.ts - lo) / 1000).toFixed(1), dur: t.dur / 1000, rendering, gc, script: t.dur / 1000 - rendering - gc };
+    const script = t.dur / 1000 - rendering - gc;
+    // On a loaded machine a task's wall time includes time the thread was not running;
+    // its thread time (tdur) does not. script_cpu scales script by the on-CPU fraction.
+    const onCpu = t.tdur > 0 && t.dur > 0 ? Math.min(1, t.tdur / t.dur) : null;
+    return { at_ms: +((t.ts - lo) / 1000).toFixed(1), dur: t.dur / 1000, rendering, gc, script, script_cpu: onCpu === null ? null : script * onCpu };
   }).sort((a, b) => b.dur - a.dur);
 }
 
@@ -738,8 +742,10 @@ async function b6(B6_CHECKS) {
       if (r < 0) continue;
       // The app updates once per endpoint answer (polls are jittered), so "every status
       // changes" is B6_ENDPOINTS updates of B6_CHECKS cells; their script times are summed.
-      const updates = tasks.slice(0, B6_ENDPOINTS);
+      // The update tasks are the ones with the most script (a frame's rendering task is not one).
+      const updates = [...tasks].sort((a, b) => b.script - a.script).slice(0, B6_ENDPOINTS);
       runs.push({
+        script_cpu_total: updates.every((t) => t.script_cpu !== null) ? updates.reduce((a, t) => a + t.script_cpu, 0) : null,
         to_all_changed_ms: to - from,
         script_total: updates.reduce((a, t) => a + t.script, 0),
         script_max_update: Math.max(...updates.map((t) => t.script)),
@@ -751,6 +757,7 @@ async function b6(B6_CHECKS) {
       cells: first, endpoints: B6_ENDPOINTS, checks_per_endpoint: B6_CHECKS, polls: fx.state.hits,
       script_total: stats(runs.map((x) => x.script_total)), script_max_update: stats(runs.map((x) => x.script_max_update)),
       rendering_total: stats(runs.map((x) => x.rendering_total)), runs,
+      script_cpu_total: runs.every((x) => x.script_cpu_total !== null) ? stats(runs.map((x) => x.script_cpu_total)) : null,
       target_script_ms: 8, pass: stats(runs.map((x) => x.script_total)).median <= 8,
     };
   } finally {
@@ -865,7 +872,7 @@ function table(r) {
   if (S.B6 && S.B6.failed) row('B6', 'health grid 2,000 cells (4 endpoints × 500 checks), every status flips', `${S.B6.failed}${b6small(S.B6.small)}`, 'script ≤ 8 ms', false);
   else if (S.B6) bad('B6') ? row('B6', 'health grid 2,000 cells, all change', bad('B6'), 'script ≤ 8 ms', null)
     : row('B6', `health grid ${S.B6.cells} cells (${S.B6.endpoints} endpoints × ${S.B6.checks_per_endpoint} checks), every status flips: script summed over the ${S.B6.endpoints} updates (largest update; style+layout+paint)`,
-      `${fmtStats(S.B6.script_total)} (largest ${ms(S.B6.script_max_update.median)} ms; rendering ${ms(S.B6.rendering_total.median)} ms)${b6small(S.B6.small)}`, 'script ≤ 8 ms', S.B6.pass);
+      `${fmtStats(S.B6.script_total)} (largest ${ms(S.B6.script_max_update.median)} ms; on-CPU script ${S.B6.script_cpu_total ? ms(S.B6.script_cpu_total.median) + ' ms' : '–'}; rendering ${ms(S.B6.rendering_total.median)} ms)${b6small(S.B6.small)}`, 'script ≤ 8 ms', S.B6.pass);
   if (S.B7) bad('B7') ? row('B7', 'memory after B4 and soak', bad('B7'), '≤ 60 MB; growth < 10%', null)
     : row('B7', `JS heap + wasm memory after B4, then ${S.B7.soak_s} s of 5 s refresh (${S.B7.refresh_queries} queries)`,
       `${mb(S.B7.before.js_used)} JS + ${mb(S.B7.before.wasm)} wasm = ${mb(S.B7.before.total)} → ${mb(S.B7.after.total)} (**${S.B7.growth_pct >= 0 ? '+' : ''}${S.B7.growth_pct.toFixed(1)}%**); ${S.B7.error_count} errors; at most ${S.B7.max_in_flight} queries in flight`,

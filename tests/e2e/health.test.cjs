@@ -252,3 +252,47 @@ test('health grid: hide_green from the link, demo datasource, unknown datasource
   assert.deepEqual(uncaught(page), []);
   await page.context().close();
 });
+
+test('health grid: a row that changes state moves to its place, failing first, with its own cells', T, async () => {
+  // `flip` alternates pass / fail on every poll; `pass-ok` stays green. Rows are kept in
+  // panel order by the list and put in page order (failing first) with the fewest moves.
+  const page = await env.newPage();
+  env.setDatasources(datasources());
+  await page.goto(jsonLink(env.url, dashboard('Reorder', [healthPanel('ro', 'Reorder', ['pass-ok', 'flip', 'catalog'])], 1)));
+  const seen = new Set();
+  const deadline = Date.now() + 30000;
+  while (seen.size < 2 && Date.now() < deadline) {
+    const rows = await page.evaluate(() =>
+      [...document.querySelectorAll('[data-testid="health-row"]')].map((r) => ({
+        service: r.getAttribute('data-service'),
+        state: r.getAttribute('data-state'),
+        // Every cell inside a row belongs to that row's service.
+        own: [...r.querySelectorAll('[data-testid="health-cell"]')].every((c) => c.getAttribute('data-service') === r.getAttribute('data-service')),
+      })),
+    );
+    const flip = rows.find((r) => r.service === 'flip');
+    if (rows.length === 3 && flip && ['ok', 'fail'].includes(flip.state)) {
+      // Between a poll and the next frame the order may lag one frame: wait for it.
+      await page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+      const settled = await page.evaluate(() =>
+        [...document.querySelectorAll('[data-testid="health-row"]')].map((r) => [r.getAttribute('data-service'), r.getAttribute('data-state')]),
+      );
+      const ranks = settled.map(([, s]) => RANK[s]);
+      assert.deepEqual(ranks, [...ranks].sort((a, b) => b - a), `failing rows first: ${JSON.stringify(settled)}`);
+      assert.ok(rows.every((r) => r.own), `cells stay in their rows: ${JSON.stringify(rows)}`);
+      const flipNow = settled.find(([s]) => s === 'flip');
+      if (flipNow[1] === 'fail') {
+        assert.equal(settled[0][0], 'flip', JSON.stringify(settled));
+        seen.add('fail');
+      } else if (flipNow[1] === 'ok' && settled.every(([, s]) => s === 'ok')) {
+        // All green: panel order (pass-ok, flip, catalog).
+        assert.deepEqual(settled.map(([s]) => s), ['pass-ok', 'flip', 'catalog']);
+        seen.add('ok');
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.deepEqual([...seen].sort(), ['fail', 'ok'], 'flip was seen both failing (first) and green (in panel order)');
+  assert.deepEqual(uncaught(page), []);
+  await page.context().close();
+});

@@ -8,7 +8,7 @@
 //! cells alone are patched through a registry of mounted cells. Rows and cells are drawn
 //! again only when the structure changes (rows reorder, cells appear or go).
 
-use super::HealthStore;
+use super::{dom, HealthStore};
 use crate::core::health::{detail, symbol, word, CellView, HealthState, LiveGrid, STRIP_LEN};
 use crate::core::spec::HealthGridSpec;
 use crate::ui::state::use_app;
@@ -23,7 +23,7 @@ type Layout = Vec<(usize, String, Vec<String>)>;
 #[derive(Default)]
 struct Mounted {
     cells: HashMap<(usize, usize), (u64, CellSlot)>,
-    rows: HashMap<usize, (u64, RwSignal<HealthState>)>,
+    rows: HashMap<usize, (u64, RwSignal<HealthState>, NodeRef<leptos::html::Div>)>,
     next_token: u64,
 }
 
@@ -32,6 +32,8 @@ struct Mounted {
 struct CellSlot {
     els: CellEls,
     shown: CellView,
+    /// The elements themselves, looked up on the first patch.
+    found: Option<Found>,
 }
 
 /// The header figures: groups present, rows not green, all rows, hidden rows.
@@ -49,63 +51,134 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
     let id = panel_id.clone();
     let message = Memo::new(move |_| {
         store.panels.with(|m| {
-            m.get(&id).map(|h| h.error.iter().chain(h.notes.iter()).cloned().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+            m.get(&id)
+                .map(|h| {
+                    h.error
+                        .iter()
+                        .chain(h.notes.iter())
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                })
+                .unwrap_or_default()
         })
     });
-    let plan = Memo::new(move |_| store.plans.with(|ps| ps.iter().find(|(p, _)| *p == panel_id).and_then(|(_, p)| p.clone())));
+    let plan = Memo::new(move |_| {
+        store.plans.with(|ps| {
+            ps.iter()
+                .find(|(p, _)| *p == panel_id)
+                .and_then(|(_, p)| p.clone())
+        })
+    });
     let live = StoredValue::new_local(LiveGrid::new());
     let mounted = StoredValue::new_local(Mounted::default());
     let layout: RwSignal<Layout> = RwSignal::new(Vec::new());
     let counts: RwSignal<Counts> = RwSignal::new((false, 0, 0, 0));
     let drawn_hide = StoredValue::new(None::<bool>);
+    let rows_box = NodeRef::<leptos::html::Div>::new();
+    let order_rows = move || {
+        let Some(container) = rows_box.get_untracked() else {
+            return;
+        };
+        let want: Vec<web_sys::Element> = layout.with_untracked(|l| {
+            mounted
+                .try_with_value(|m| {
+                    l.iter()
+                        .filter_map(|(i, _, _)| {
+                            m.rows.get(i).and_then(|(_, _, r)| r.get_untracked())
+                        })
+                        .map(Into::into)
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        dom::order_rows(&container, &want);
+    };
     Effect::new(move |_| {
         let now = store.now(state);
         let (expand, hide) = (expand.get(), hide.get());
         plan.with(|plan| {
             let Some(plan) = plan else { return };
-            let changes = store.data.with(|d| live.try_update_value(|g| g.refresh(plan, d, expand, now)));
+            let changes = store
+                .data
+                .with(|d| live.try_update_value(|g| g.refresh(plan, d, expand, now)));
             let Some(changes) = changes else { return };
             live.with_value(|g| {
-                mounted.with_value(|m| {
-                    for &(i, j) in &changes.cells {
-                        if let (Some(next), Some((_, slot))) = (g.row(i).and_then(|r| r.cells.get(j)), m.cells.get(&(i, j))) {
-                            patch(&slot.els, &slot.shown, next);
-                        }
-                    }
-                    for &i in &changes.rows {
-                        if let (Some(r), Some((_, sig))) = (g.row(i), m.rows.get(&i)) {
-                            sig.set(r.state);
-                        }
-                    }
-                });
+                let mut row_states = Vec::new();
                 mounted.update_value(|m| {
                     for &(i, j) in &changes.cells {
-                        if let (Some(next), Some((_, slot))) = (g.row(i).and_then(|r| r.cells.get(j)), m.cells.get_mut(&(i, j))) {
+                        if let (Some(next), Some((_, slot))) = (
+                            g.row(i).and_then(|r| r.cells.get(j)),
+                            m.cells.get_mut(&(i, j)),
+                        ) {
+                            if slot.found.is_none() {
+                                slot.found = Found::of(&slot.els);
+                            }
+                            if let Some(found) = &slot.found {
+                                patch(found, &slot.shown, next);
+                            }
                             slot.shown = next.clone();
                         }
                     }
+                    for &i in &changes.rows {
+                        if let (Some(r), Some((_, sig, _))) = (g.row(i), m.rows.get(&i)) {
+                            row_states.push((*sig, r.state));
+                        }
+                    }
                 });
+                // Row signals are set outside the registry's borrow (their effects may read it).
+                for (sig, state) in row_states {
+                    sig.set(state);
+                }
                 if changes.structure || drawn_hide.get_value() != Some(hide) {
                     drawn_hide.set_value(Some(hide));
                     let next: Layout = g
                         .visible(hide)
                         .into_iter()
-                        .filter_map(|i| g.row(i).map(|r| (i, r.service.clone(), r.cells.iter().map(|c| c.check.clone()).collect())))
+                        .filter_map(|i| {
+                            g.row(i).map(|r| {
+                                (
+                                    i,
+                                    r.service.clone(),
+                                    r.cells.iter().map(|c| c.check.clone()).collect(),
+                                )
+                            })
+                        })
                         .collect();
                     if layout.with_untracked(|l| *l != next) {
                         layout.set(next);
+                        // Rows already in the page are ordered now; rows the list adds
+                        // are ordered once it has drawn them (before the next paint).
+                        order_rows();
+                        request_animation_frame(order_rows);
                     }
                 }
                 let (not_green, total) = g.counts();
                 let shown_rows = layout.with_untracked(Vec::len);
-                let next = (g.has_groups(), not_green, total, total.saturating_sub(shown_rows));
+                let next = (
+                    g.has_groups(),
+                    not_green,
+                    total,
+                    total.saturating_sub(shown_rows),
+                );
                 if counts.get_untracked() != next {
                     counts.set(next);
                 }
             });
         });
     });
-    let row_keys = Memo::new(move |_| layout.with(|l| l.iter().map(|(i, s, _)| (*i, s.clone())).collect::<Vec<_>>()));
+    // Rows are listed in panel order, so a change of order never rebuilds the list: the
+    // page order (failing first) is set by `order_rows`, which moves as few rows as it can.
+    let row_keys = Memo::new(move |_| {
+        layout.with(|l| {
+            let mut keys = l
+                .iter()
+                .map(|(i, s, _)| (*i, s.clone()))
+                .collect::<Vec<_>>();
+            keys.sort();
+            keys
+        })
+    });
     let summary = move || {
         let (_, not_green, total, hidden) = counts.get();
         let mut s = if total == 0 {
@@ -143,7 +216,7 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
             <Show when=move || message.with(|m| !m.is_empty())>
                 <p class="nk-hg-message" data-testid="health-message" role="note">{move || message.get()}</p>
             </Show>
-            <div class="nk-hg-rows" role="list">
+            <div class="nk-hg-rows" role="list" node_ref=rows_box>
                 <For each=move || row_keys.get() key=|(i, service)| (*i, service.clone()) let:item>
                     <HealthRow live=live mounted=mounted layout=layout index=item.0 service=item.1 selected=selected/>
                 </For>
@@ -212,14 +285,15 @@ fn HealthRow(
 ) -> impl IntoView {
     let first = live.with_value(|g| g.row(index).map_or(HealthState::Unknown, |r| r.state));
     let row_state = RwSignal::new(first);
+    let row_el = NodeRef::<leptos::html::Div>::new();
     let token = mounted.try_update_value(|m| {
         m.next_token += 1;
-        m.rows.insert(index, (m.next_token, row_state));
+        m.rows.insert(index, (m.next_token, row_state, row_el));
         m.next_token
     });
     on_cleanup(move || {
         mounted.try_update_value(|m| {
-            if m.rows.get(&index).map(|(t, _)| Some(*t)) == Some(token) {
+            if m.rows.get(&index).map(|(t, _, _)| Some(*t)) == Some(token) {
                 m.rows.remove(&index);
             }
         });
@@ -234,7 +308,7 @@ fn HealthRow(
     });
     let state = move || row_state.get();
     view! {
-        <div class=move || format!("nk-hg-row nk-hg-row-{}", state().as_str()) role="listitem"
+        <div class=move || format!("nk-hg-row nk-hg-row-{}", state().as_str()) role="listitem" node_ref=row_el
             data-testid="health-row" data-service=service.clone()
             data-state=move || state().as_str() data-status=move || state().as_str()>
             <div class=move || format!("nk-hg-service nk-hg-{}", state().as_str())>
@@ -289,7 +363,9 @@ fn HealthCell(
     cell: usize,
     selected: RwSignal<Option<CellView>>,
 ) -> impl IntoView {
-    let c = live.with_value(|g| g.row(row).and_then(|r| r.cells.get(cell)).cloned()).unwrap_or_else(blank_cell);
+    let c = live
+        .with_value(|g| g.row(row).and_then(|r| r.cells.get(cell)).cloned())
+        .unwrap_or_else(blank_cell);
     let els = CellEls {
         button: NodeRef::new(),
         symbol: NodeRef::new(),
@@ -304,7 +380,17 @@ fn HealthCell(
     };
     let token = mounted.try_update_value(|m| {
         m.next_token += 1;
-        m.cells.insert((row, cell), (m.next_token, CellSlot { els, shown: c.clone() }));
+        m.cells.insert(
+            (row, cell),
+            (
+                m.next_token,
+                CellSlot {
+                    els,
+                    shown: c.clone(),
+                    found: None,
+                },
+            ),
+        );
         m.next_token
     });
     on_cleanup(move || {
@@ -314,7 +400,11 @@ fn HealthCell(
             }
         });
     });
-    let shown = move || mounted.try_with_value(|m| m.cells.get(&(row, cell)).map(|(_, s)| s.shown.clone())).flatten();
+    let shown = move || {
+        mounted
+            .try_with_value(|m| m.cells.get(&(row, cell)).map(|(_, s)| s.shown.clone()))
+            .flatten()
+    };
     let reason = c.reason.clone().unwrap_or_default();
     view! {
         <button type="button" node_ref=els.button class=cell_class(&c)
@@ -361,8 +451,22 @@ fn bool_str(b: bool) -> &'static str {
     }
 }
 
-fn cell_class(c: &CellView) -> String {
-    format!("nk-hg-cell nk-hg-{}{}", c.state.as_str(), if c.stale { " nk-hg-stale" } else { "" })
+fn cell_class(c: &CellView) -> &'static str {
+    cell_class_word(c.state, c.stale)
+}
+
+/// A cell's class for its state and staleness (a fixed word, so patches reuse it).
+fn cell_class_word(state: HealthState, stale: bool) -> &'static str {
+    match (state, stale) {
+        (HealthState::Ok, false) => "nk-hg-cell nk-hg-ok",
+        (HealthState::Warn, false) => "nk-hg-cell nk-hg-warn",
+        (HealthState::Fail, false) => "nk-hg-cell nk-hg-fail",
+        (HealthState::Unknown, false) => "nk-hg-cell nk-hg-unknown",
+        (HealthState::Ok, true) => "nk-hg-cell nk-hg-ok nk-hg-stale",
+        (HealthState::Warn, true) => "nk-hg-cell nk-hg-warn nk-hg-stale",
+        (HealthState::Fail, true) => "nk-hg-cell nk-hg-fail nk-hg-stale",
+        (HealthState::Unknown, true) => "nk-hg-cell nk-hg-unknown nk-hg-stale",
+    }
 }
 
 fn check_text(c: &CellView) -> String {
@@ -373,12 +477,45 @@ fn check_text(c: &CellView) -> String {
     }
 }
 
+/// A mounted cell's elements, looked up once from its node refs.
+#[derive(Clone)]
+struct Found {
+    button: web_sys::HtmlElement,
+    symbol: web_sys::HtmlElement,
+    check: web_sys::HtmlElement,
+    word: web_sys::HtmlElement,
+    raw: web_sys::HtmlElement,
+    stale: web_sys::HtmlElement,
+    flap: web_sys::HtmlElement,
+    reason: web_sys::HtmlElement,
+    since: web_sys::HtmlElement,
+    strip: web_sys::HtmlElement,
+}
+
+impl Found {
+    /// The elements, once every one of them is in the page.
+    fn of(els: &CellEls) -> Option<Self> {
+        Some(Self {
+            button: els.button.get_untracked()?.into(),
+            symbol: els.symbol.get_untracked()?.into(),
+            check: els.check.get_untracked()?.into(),
+            word: els.word.get_untracked()?.into(),
+            raw: els.raw.get_untracked()?.into(),
+            stale: els.stale.get_untracked()?.into(),
+            flap: els.flap.get_untracked()?.into(),
+            reason: els.reason.get_untracked()?.into(),
+            since: els.since.get_untracked()?.into(),
+            strip: els.strip.get_untracked()?.into(),
+        })
+    }
+}
+
 /// Shows or hides an optional part, with its test hook only while shown.
-fn show(el: &web_sys::HtmlElement, visible: bool, testid: Option<&str>) {
+fn show(el: &web_sys::HtmlElement, visible: bool, testid: Option<&'static str>) {
     el.set_hidden(!visible);
     if let Some(id) = testid {
         if visible {
-            let _ = el.set_attribute("data-testid", id);
+            dom::set_word_attribute(el, "data-testid", id);
         } else {
             let _ = el.remove_attribute("data-testid");
         }
@@ -390,96 +527,78 @@ fn show(el: &web_sys::HtmlElement, visible: bool, testid: Option<&str>) {
 fn shifted_by_one(prev: &[HealthState], next: &[HealthState]) -> bool {
     match next.len().checked_sub(prev.len()) {
         Some(1) => next[..prev.len()] == *prev,
-        Some(0) => !prev.is_empty() && next.len() == STRIP_LEN && next[..next.len() - 1] == prev[1..],
+        Some(0) => {
+            !prev.is_empty() && next.len() == STRIP_LEN && next[..next.len() - 1] == prev[1..]
+        }
         _ => false,
     }
 }
 
 /// Applies the difference between two versions of a cell to its elements: only what
 /// changed is written (a flip is the class, the two state attributes, `data-raw`, two
-/// words and one moved history tick).
-fn patch(els: &CellEls, prev: &CellView, next: &CellView) {
-    let Some(b) = els.button.get_untracked() else { return };
-    let set = |name: &str, value: &str| {
-        let _ = b.set_attribute(name, value);
-    };
+/// words and one moved history tick). Fixed words go through page strings made once.
+fn patch(f: &Found, prev: &CellView, next: &CellView) {
+    let b = &f.button;
     if (prev.state, prev.stale) != (next.state, next.stale) {
-        b.set_class_name(&cell_class(next));
+        dom::set_word_class(b, cell_class_word(next.state, next.stale));
     }
     if prev.service != next.service {
-        set("data-service", &next.service);
+        dom::set_text_attribute(b, "data-service", &next.service);
     }
     if prev.check != next.check {
-        set("data-check", &next.check);
+        dom::set_text_attribute(b, "data-check", &next.check);
     }
     if prev.state != next.state {
-        set("data-state", next.state.as_str());
-        set("data-status", next.state.as_str());
-        if let Some(e) = els.symbol.get_untracked() {
-            e.set_text_content(Some(symbol(next.state)));
-        }
-        if let Some(e) = els.word.get_untracked() {
-            e.set_text_content(Some(word(next.state)));
-        }
+        dom::set_word_attribute(b, "data-state", next.state.as_str());
+        dom::set_word_attribute(b, "data-status", next.state.as_str());
+        dom::set_word_text(&f.symbol, symbol(next.state));
+        dom::set_word_text(&f.word, word(next.state));
     }
     if prev.stale != next.stale {
-        set("data-stale", bool_str(next.stale));
-        if let Some(e) = els.stale.get_untracked() {
-            show(&e, next.stale, None);
-        }
+        dom::set_word_attribute(b, "data-stale", bool_str(next.stale));
+        show(&f.stale, next.stale, None);
     }
     if prev.flapping != next.flapping {
-        set("data-flapping", bool_str(next.flapping));
-        if let Some(e) = els.flap.get_untracked() {
-            show(&e, next.flapping, Some("health-flapping"));
-        }
+        dom::set_word_attribute(b, "data-flapping", bool_str(next.flapping));
+        show(&f.flap, next.flapping, Some("health-flapping"));
     }
     if prev.reason != next.reason {
         let reason = next.reason.as_deref().unwrap_or_default();
-        set("data-reason", reason);
-        if let Some(e) = els.reason.get_untracked() {
-            e.set_text_content(Some(reason));
-            show(&e, !reason.is_empty(), Some("health-cell-reason"));
-        }
+        dom::set_text_attribute(b, "data-reason", reason);
+        dom::set_free_text(&f.reason, reason);
+        show(&f.reason, !reason.is_empty(), Some("health-cell-reason"));
     }
     if prev.raw_status != next.raw_status {
-        set("data-raw", &next.raw_status);
-        if let Some(e) = els.raw.get_untracked() {
-            e.set_text_content(Some(&next.raw_status));
-        }
+        dom::set_text_attribute(b, "data-raw", &next.raw_status);
+        dom::set_free_text(&f.raw, &next.raw_status);
     }
     if (&prev.check, &prev.members) != (&next.check, &next.members) {
-        if let Some(e) = els.check.get_untracked() {
-            e.set_text_content(Some(&check_text(next)));
-        }
+        f.check.set_text_content(Some(&check_text(next)));
     }
     if prev.since != next.since {
-        if let Some(e) = els.since.get_untracked() {
-            e.set_text_content(Some(&next.since));
-            show(&e, !next.since.is_empty(), None);
-        }
+        dom::set_free_text(&f.since, &next.since);
+        show(&f.since, !next.since.is_empty(), None);
     }
     if prev.strip != next.strip {
-        if let Some(strip) = els.strip.get_untracked() {
-            if prev.strip.len() != next.strip.len() {
-                let _ = strip.set_attribute("data-polls", &next.strip.len().to_string());
+        let strip = &f.strip;
+        if prev.strip.len() != next.strip.len() {
+            dom::set_text_attribute(strip, "data-polls", &next.strip.len().to_string());
+        }
+        if shifted_by_one(&prev.strip, &next.strip) {
+            // The oldest tick (or a blank one) becomes the newest.
+            if let Some(t) = strip.first_element_child() {
+                let _ = strip.append_child(&t);
+                dom::set_word_class(&t, tick_class(&next.strip, STRIP_LEN - 1));
             }
-            if shifted_by_one(&prev.strip, &next.strip) {
-                // The oldest tick (or a blank one) becomes the newest.
-                if let Some(t) = strip.first_element_child() {
-                    let _ = strip.append_child(&t);
-                    t.set_class_name(tick_class(&next.strip, STRIP_LEN - 1));
+        } else {
+            let mut tick = strip.first_element_child();
+            for k in 0..STRIP_LEN {
+                let Some(t) = tick else { break };
+                let class = tick_class(&next.strip, k);
+                if class != tick_class(&prev.strip, k) {
+                    dom::set_word_class(&t, class);
                 }
-            } else {
-                let mut tick = strip.first_element_child();
-                for k in 0..STRIP_LEN {
-                    let Some(t) = tick else { break };
-                    let class = tick_class(&next.strip, k);
-                    if class != tick_class(&prev.strip, k) {
-                        t.set_class_name(class);
-                    }
-                    tick = t.next_element_sibling();
-                }
+                tick = t.next_element_sibling();
             }
         }
     }
@@ -510,8 +629,16 @@ fn cell_title(c: &CellView) -> String {
         c.service,
         c.check,
         word(c.state),
-        if c.raw_status.is_empty() { String::new() } else { format!(" ({})", c.raw_status) },
-        if reason.is_empty() { String::new() } else { format!(", {reason}") },
+        if c.raw_status.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", c.raw_status)
+        },
+        if reason.is_empty() {
+            String::new()
+        } else {
+            format!(", {reason}")
+        },
         if c.stale { ", stale" } else { "" }
     )
 }
