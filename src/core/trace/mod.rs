@@ -62,5 +62,5 @@ pub use lists::{parse_operations, parse_search, parse_services, summarize};
 pub use request::{
     go_duration, operations_request, rfc3339_us, search_request, services_request, trace_request, SearchParams, TraceBackend,
 };
-pub use rows::{collapse_all, expand_to_depth, hide_shorter_than, min_duration_us, visible_rows, visible_rows_with, Fold, Row, RowFilter};
+pub use rows::{collapse_all, expand_to_depth, hide_shorter_than, min_duration_us, visible_rows, visible_rows_indexed, visible_rows_with, Fold, Row, RowFilter, RowIndex};
 pub use tree::SpanTree;

@@ -10,7 +10,7 @@ use crate::core::trace::collapse::Collapse;
 use crate::core::trace::id::SpanId;
 use crate::core::trace::model::Trace;
 use crate::core::trace::tree::SpanTree;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A run of sibling spans with the same service and name shown as one row ("×340").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +58,59 @@ pub fn visible_rows(trace: &Trace, tree: &SpanTree, collapsed: &HashSet<SpanId>)
     visible_rows_with(trace, tree, &RowFilter { collapse: &collapse, min_duration_us: 0, fold_min_run: 0, unfolded: &none })
 }
 
+/// What the row scan reads about each position of a tree, in flat arrays: the scan then never
+/// touches the (large) spans themselves except for ids when something is collapsed or
+/// unfolded. Built once per trace; valid only for the trace and tree it was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RowIndex {
+    /// Per position, a number shared by exactly the spans with the same service and name.
+    kind: Vec<u32>,
+    /// Per position, the span's duration in µs.
+    duration_us: Vec<i64>,
+    /// Per position, the span's end in epoch µs.
+    end_us: Vec<i64>,
+}
+
+impl RowIndex {
+    /// The index of a trace's tree, in one pass over the spans in pre-order.
+    pub fn build(trace: &Trace, tree: &SpanTree) -> Self {
+        let n = tree.order.len();
+        let mut kinds: HashMap<(&str, &str), u32> = HashMap::new();
+        let mut index = RowIndex { kind: Vec::with_capacity(n), duration_us: Vec::with_capacity(n), end_us: Vec::with_capacity(n) };
+        let mut last: Option<(&str, &str, u32)> = None;
+        for &s in &tree.order {
+            let span = &trace.spans[s as usize];
+            let (service, name) = (span.service.as_str(), span.name.as_str());
+            let kind = match last {
+                Some((a, b, k)) if a == service && b == name => k,
+                _ => {
+                    let next = kinds.len() as u32;
+                    *kinds.entry((service, name)).or_insert(next)
+                }
+            };
+            last = Some((service, name, kind));
+            index.kind.push(kind);
+            index.duration_us.push(span.duration_us);
+            index.end_us.push(span.end_us());
+        }
+        index
+    }
+}
+
 /// The rows left visible by the collapsed set, the duration filter and folding, in one scan.
 pub fn visible_rows_with(trace: &Trace, tree: &SpanTree, filter: &RowFilter) -> Vec<Row> {
+    visible_rows_indexed(trace, tree, &RowIndex::build(trace, tree), filter)
+}
+
+/// [`visible_rows_with`] from a [`RowIndex`] built once for the trace (the waterfall keeps
+/// one, so a collapse or expand costs one scan of flat arrays).
+pub fn visible_rows_indexed(trace: &Trace, tree: &SpanTree, index: &RowIndex, filter: &RowFilter) -> Vec<Row> {
     let spans = &trace.spans;
-    let n = tree.order.len();
+    let n = tree.order.len().min(index.kind.len());
     // Most views show most spans: one allocation up front instead of repeated growth.
     let mut rows = Vec::with_capacity(if filter.collapse.is_empty() { n } else { 64 });
-    let hidden = |p: usize| tree.depth[p] > 0 && spans[tree.order[p] as usize].duration_us < filter.min_duration_us;
+    let hiding = filter.min_duration_us > 0;
+    let hidden = |p: usize| hiding && tree.depth[p] > 0 && index.duration_us[p] < filter.min_duration_us;
     let folding = filter.fold_min_run >= 2;
     // Per depth, the first position at which a new run may start; stops rescanning a short run.
     let mut no_fold_before: Vec<usize> = Vec::new();
@@ -83,9 +129,10 @@ pub fn visible_rows_with(trace: &Trace, tree: &SpanTree, filter: &RowFilter) -> 
                 no_fold_before.resize(d + 1, 0);
             }
             if p >= no_fold_before[d] {
-                let run = sibling_run(trace, tree, p, &hidden);
+                let run = sibling_run(tree, index, p, &hidden);
                 // An unfolded run is shown span by span, and none of its tail folds again.
-                if run.count >= filter.fold_min_run && !filter.unfolded.contains(&spans[s].span_id) {
+                let unfolded = !filter.unfolded.is_empty() && filter.unfolded.contains(&spans[s].span_id);
+                if run.count >= filter.fold_min_run && !unfolded {
                     rows.push(Row { span: s, depth, has_children: false, collapsed: false, fold: Some(run.fold) });
                     p = run.end;
                     continue;
@@ -112,26 +159,23 @@ struct Run {
 
 /// Counts the siblings from position `p` on that share its service and name, skipping hidden
 /// siblings, hopping over subtrees.
-fn sibling_run(trace: &Trace, tree: &SpanTree, p: usize, hidden: &dyn Fn(usize) -> bool) -> Run {
-    let spans = &trace.spans;
-    let first = &spans[tree.order[p] as usize];
+fn sibling_run(tree: &SpanTree, index: &RowIndex, p: usize, hidden: &dyn Fn(usize) -> bool) -> Run {
     let parent = tree.parent[tree.order[p] as usize];
-    let mut fold = Fold { count: 1, last_span: tree.order[p] as usize, end_us: first.end_us() };
+    let mut fold = Fold { count: 1, last_span: tree.order[p] as usize, end_us: index.end_us[p] };
     let mut end = tree.subtree_end[p] as usize;
     let mut q = end;
-    while q < tree.order.len() && tree.depth[q] == tree.depth[p] && tree.parent[tree.order[q] as usize] == parent {
+    while q < tree.order.len().min(index.kind.len()) && tree.depth[q] == tree.depth[p] && tree.parent[tree.order[q] as usize] == parent {
         let next = tree.subtree_end[q] as usize;
         if hidden(q) {
             q = next;
             continue;
         }
-        let s = &spans[tree.order[q] as usize];
-        if s.name != first.name || s.service != first.service {
+        if index.kind[q] != index.kind[p] {
             break;
         }
         fold.count += 1;
         fold.last_span = tree.order[q] as usize;
-        fold.end_us = fold.end_us.max(s.end_us());
+        fold.end_us = fold.end_us.max(index.end_us[q]);
         end = next;
         q = next;
     }

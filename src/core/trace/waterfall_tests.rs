@@ -272,3 +272,42 @@ fn a_hundred_thousand_spans_build_and_scan_correctly() {
     assert_eq!(tree.max_depth(), 99_999);
     assert_eq!(critical_path(&chain, &tree).len(), 100_000);
 }
+
+#[test]
+fn a_kept_row_index_gives_the_same_rows_and_folds_only_same_service_and_name() {
+    // "query" by svc-q five times, then "query" by another service: they do not fold together.
+    let mut rows = vec![(1, None, 0, 1000, "root")];
+    for i in 0..5 {
+        rows.push((10 + i, Some(1), 10 + i as i64 * 10, 5, "query"));
+    }
+    rows.push((20, Some(1), 100, 50, "render"));
+    let mut t = trace(&rows);
+    for i in 0..3 {
+        let mut s = Span::new(t.trace_id, sid(40 + i), 200 + i as i64, 5);
+        (s.parent, s.name, s.service) = (Some(sid(1)), "query".into(), "other".into());
+        t.spans.push(s);
+    }
+    let tree = SpanTree::build(&t.spans);
+    let index = RowIndex::build(&t, &tree);
+    let none = HashSet::new();
+    let unfolded: HashSet<SpanId> = [sid(10)].into_iter().collect();
+    for (collapse, min_duration_us, fold_min_run, unfolded) in [
+        (Collapse::default(), 0, 3, &none),
+        (Collapse::default(), 0, 3, &unfolded),
+        (Collapse::default(), 6, 3, &none),
+        (Collapse::all(), 0, 3, &none),
+        (Collapse::to_depth(1), 0, 0, &none),
+    ] {
+        let filter = RowFilter { collapse: &collapse, min_duration_us, fold_min_run, unfolded };
+        assert_eq!(visible_rows_indexed(&t, &tree, &index, &filter), visible_rows_with(&t, &tree, &filter));
+    }
+    let filter = RowFilter { collapse: &Collapse::default(), min_duration_us: 0, fold_min_run: 3, unfolded: &none };
+    assert_eq!(
+        shape(&t, &visible_rows_indexed(&t, &tree, &index, &filter)),
+        names(&t, &[("root", 0), ("query×5", 1), ("render", 1), ("query×3", 1)])
+    );
+    // An index of another (smaller) tree never reads past its arrays.
+    let small = trace(&[(1, None, 0, 10, "root")]);
+    let other = RowIndex::build(&small, &SpanTree::build(&small.spans));
+    assert_eq!(visible_rows_indexed(&t, &tree, &other, &filter).len(), 1);
+}

@@ -17,7 +17,7 @@ pub use waterfall::{frame_spec, Waterfall};
 
 use super::state::AppState;
 use crate::core::spec::{LayoutItem, Panel, PanelDef, WaterfallSpec};
-use crate::core::trace::{critical_path, on_critical_path, parse_detailed, SpanId, SpanTree, Trace};
+use crate::core::trace::{critical_path, on_critical_path, parse_detailed, RowIndex, SpanId, SpanTree, Trace};
 use crate::io::url::HistoryMode;
 use leptos::prelude::*;
 use std::cell::RefCell;
@@ -41,6 +41,9 @@ pub struct Loaded {
     pub service_count: usize,
     pub error_count: usize,
     pub root: String,
+    /// The flat arrays the waterfall's row scan reads, built at the first paint (not while
+    /// indexing) and kept for every later collapse and expand.
+    rows: std::sync::OnceLock<RowIndex>,
 }
 
 impl Loaded {
@@ -68,7 +71,12 @@ impl Loaded {
         }
         let service_count = names.len();
         let root = tree.roots().into_iter().min_by_key(|&r| (trace.spans[r].start_us, r)).map(|r| trace.spans[r].name.to_string()).unwrap_or_default();
-        Arc::new(Loaded { trace, tree, critical, source, warnings, parse_ms, start_us, end_us, service_count, error_count, root })
+        Arc::new(Loaded { trace, tree, critical, source, warnings, parse_ms, start_us, end_us, service_count, error_count, root, rows: Default::default() })
+    }
+
+    /// The row scan's index of this trace (built on first use).
+    pub fn row_index(&self) -> &RowIndex {
+        self.rows.get_or_init(|| RowIndex::build(&self.trace, &self.tree))
     }
 }
 

@@ -10,7 +10,7 @@ use super::detail::SpanDetail;
 use super::{cached, edit_waterfall, file_trace, fmt_us, memory, open_trace_file, remember, update_memory, Loaded};
 use crate::core::spec::{Panel, PanelDef, WaterfallSpec};
 use crate::core::trace::{
-    find_spans, min_duration_us, service_colour, uniform_visible_range, viewed_bounds, visible_rows_with, Collapse, Row, RowFilter, SpanId,
+    find_spans, min_duration_us, service_colour, uniform_visible_range, viewed_bounds, visible_rows_indexed, Collapse, Row, RowFilter, SpanId,
     TraceId,
 };
 use crate::io::url::HistoryMode;
@@ -146,7 +146,9 @@ pub fn Waterfall(panel: Panel, spec: WaterfallSpec) -> impl IntoView {
         // The trace's bounds are computed once at load; no pass over the spans here.
         let min_us = if pct > 0.0 { min_duration_us(l.end_us.saturating_sub(l.start_us), pct / 100.0) } else { 0 };
         let rows = unfolded.with(|unfolded| {
-            collapsed.with(|collapse| visible_rows_with(&l.trace, &l.tree, &RowFilter { collapse, min_duration_us: min_us, fold_min_run, unfolded }))
+            collapsed.with(|collapse| {
+                visible_rows_indexed(&l.trace, &l.tree, l.row_index(), &RowFilter { collapse, min_duration_us: min_us, fold_min_run, unfolded })
+            })
         });
         Arc::new(rows)
     });
