@@ -243,7 +243,7 @@ pub fn ExemplarMarkers(
                     let at = Memo::new(move |_| positions.with(|m| m.get(&k1).copied()));
                     let title = {
                         let text = text.clone();
-                        move || if frozen.get() { format!("{text} {NOT_STORED}") } else if has_traces.get() { text.clone() } else { format!("{text} No trace datasource is configured.") }
+                        move || if frozen.get() { format!("{} {NOT_STORED}", text.trim_end_matches(" Open the trace.")) } else if has_traces.get() { text.clone() } else { format!("{text} No trace datasource is configured.") }
                     };
                     let point = p.point.clone();
                     view! {
@@ -251,7 +251,7 @@ pub fn ExemplarMarkers(
                             class:nk-exemplar-clamped=move || at.get().is_some_and(|a| a.2)
                             id=format!("nk-exemplar-{group}-{}", p.key)
                             data-trace-id=p.point.trace_id.clone() data-ts-ms=p.point.t_ms.to_string() data-value=p.point.value.to_string()
-                            aria-label=text title=title aria-disabled=move || (!has_traces.get()).then_some("true")
+                            aria-label=title.clone() title=title aria-disabled=move || (!has_traces.get()).then_some("true")
                             tabindex=move || if tab_key.with(|t| t.as_deref() == Some(k2.as_str())) { "0" } else { "-1" }
                             style=move || at.get().map(|(l, t, _)| format!("left: {l:.1}px; top: {t:.1}px")).unwrap_or_default()
                             on:focus=move |_| active.set(Some(k3.clone()))

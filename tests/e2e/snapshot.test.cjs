@@ -17,10 +17,14 @@ const T = { timeout: TEST_TIMEOUT_MS };
 let env;
 let hfx;
 let tfx;
+/** A second health server, for the exemplars-and-history snapshot (closed by that test). */
+let hfx2;
 let closed = false;
+let closed2 = false;
 before(async () => {
   hfx = await startHealthFixtures();
   tfx = await startTraceFixtures();
+  hfx2 = await startHealthFixtures();
   env = await setup({
     datasources: [
       {
@@ -35,6 +39,16 @@ before(async () => {
         ],
       },
       { name: 'j1', kind: 'jaeger', url: `${tfx.url}/j1`, timeout_ms: 5000 },
+      {
+        name: 'hc2',
+        kind: 'health',
+        url: hfx2.url,
+        timeout_ms: 3000,
+        endpoints: [
+          { service: 'orders', url: '/list/orders' },
+          { service: 'flip', url: '/flip' },
+        ],
+      },
     ],
   });
 });
@@ -44,6 +58,7 @@ after(async () => {
     if (hfx) await hfx.close();
     if (tfx) await tfx.close();
   }
+  if (!closed2 && hfx2) await hfx2.close();
 });
 
 function incidentBoard() {
@@ -157,4 +172,97 @@ test('an Incident-board snapshot opens with its fixture backends closed: stored 
   const unresolved = await bare.evaluate(shownInPage);
   assert.deepEqual([unresolved.cells, unresolved.results, unresolved.spans], [before.cells, before.results, before.spans]);
   assert.deepEqual(asked.filter((u) => !u.startsWith(env.url)), [], 'no request to any backend');
+});
+
+/** A demo latency chart (whose demo exemplars link to demo traces) over a fixed past hour,
+ * beside a health grid polled every second, so its history strips fill. */
+function exemplarBoard() {
+  const to = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+  const p99 = { kind: 'metric', spec: { metric: 'shop_http_request_duration_seconds', fn: 'rate', agg: 'sum', by: ['service'], quantile: 0.99 } };
+  const panels = [
+    { id: 'lat', title: 'p99 latency', datasource: 'demo', kind: 'timeseries', spec: { queries: [p99], unit: 'seconds' } },
+    { id: 'hg2', title: 'Services', datasource: 'hc2', kind: 'health_grid', spec: { services: ['orders', 'flip'] } },
+  ];
+  return {
+    version: 1,
+    title: 'Exemplar board',
+    time: { kind: 'absolute', spec: { from_ms: to - 3_600_000, to_ms: to } },
+    refresh_s: 1,
+    panels,
+    layout: [{ panel: 'hg2', x: 0, y: 0, w: 12, h: 6 }, { panel: 'lat', x: 0, y: 6, w: 12, h: 8 }],
+  };
+}
+
+/** The chart's exemplar markers and each health cell's history ticks. Runs in the page. */
+function markersAndStrips() {
+  const markers = [...document.querySelectorAll('[data-testid="panel"][data-title="p99 latency"] [data-testid="exemplar"]')].map((b) => ({
+    trace: b.getAttribute('data-trace-id'),
+    ts: Number(b.getAttribute('data-ts-ms')),
+    title: b.getAttribute('title'),
+    disabled: b.getAttribute('aria-disabled'),
+  }));
+  const strips = {};
+  for (const c of document.querySelectorAll('[data-testid="health-cell"]')) {
+    const strip = c.querySelector('[data-testid="health-strip"]');
+    strips[`${c.getAttribute('data-service')}/${c.getAttribute('data-check')}`] = strip ? Number(strip.getAttribute('data-polls')) : 0;
+  }
+  const note = document.querySelector('[data-testid="panel"][data-title="p99 latency"] [data-testid="exemplar-note"]');
+  return { markers, strips, note: note ? note.textContent : null };
+}
+
+test('a snapshot keeps the exemplar markers and the health history strips; opened with every server closed it shows the same and asks nothing', T, async () => {
+  const page = await env.newPage();
+  await page.goto(jsonLink(env.url, exemplarBoard()));
+  await waitFor(page, 'exemplar markers and health strips of 3+ polls', () => {
+    const strips = [...document.querySelectorAll('[data-testid="health-cell"] [data-testid="health-strip"]')];
+    return document.querySelectorAll('[data-testid="exemplar"]').length >= 5
+      && strips.length >= 3 && strips.every((s) => Number(s.getAttribute('data-polls')) >= 3);
+  });
+  const before = await page.evaluate(markersAndStrips);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
+  const file = path.join(os.tmpdir(), `napkin-exemplar-snapshot-${process.pid}.json`);
+  await download.saveAs(file);
+  const snap = JSON.parse(fs.readFileSync(file, 'utf8'));
+  assert.equal(snap.schema, 1);
+  const stored = snap.exemplars.find((e) => e.panel === 'lat');
+  assert.ok(stored, 'the chart\'s exemplars are stored');
+  // The chart is a fixed past hour: its markers do not change between reading and export.
+  assert.deepEqual(stored.points.map((p) => `${p[0]}/${p[2]}`).sort(), before.markers.map((m) => `${m.ts}/${m.trace}`).sort());
+  const history = {};
+  for (const h of snap.health) for (const c of h.history) history[`${h.service}/${c.check}`] = c.polls.length;
+  for (const [cell, ticks] of Object.entries(before.strips)) {
+    assert.ok(history[cell] >= ticks, `the stored history of ${cell} (${history[cell]}) holds the ${ticks} polls shown`);
+  }
+  await page.close();
+
+  await hfx2.close();
+  closed2 = true;
+  const fresh = await env.newPage();
+  const requests = [];
+  await fresh.context().route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (!url.startsWith(env.url)) return route.abort();
+    return route.continue();
+  });
+  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  await fresh.setInputFiles('#nk-trace-file', file);
+  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  await waitFor(fresh, 'the stored markers and strips', (n) =>
+    document.querySelectorAll('[data-testid="exemplar"]').length === n
+      && document.querySelectorAll('[data-testid="health-cell"] [data-testid="health-strip"]').length > 0, before.markers.length);
+  const after = await fresh.evaluate(markersAndStrips);
+  assert.deepEqual(after.markers.map((m) => `${m.ts}/${m.trace}`), before.markers.map((m) => `${m.ts}/${m.trace}`), 'the same markers');
+  assert.deepEqual(after.strips, Object.fromEntries(Object.keys(after.strips).map((k) => [k, Math.min(history[k], 20)])), 'each strip shows its stored history');
+  assert.ok(Object.values(after.strips).every((n) => n >= 3), JSON.stringify(after.strips));
+  // The traces are not in the snapshot: each marker says so, and a click opens nothing.
+  assert.ok(after.markers.every((m) => m.disabled === 'true' && m.title.endsWith('The trace is not in this snapshot.')), after.markers[0].title);
+  assert.match(after.note, /not in this snapshot/);
+  // The markers are aria-disabled; the click goes to the element itself regardless.
+  await fresh.locator('[data-testid="exemplar"]').first().click({ force: true });
+  await fresh.waitForTimeout(1500);
+  assert.equal(await fresh.locator('[data-testid="breadcrumb"]').count(), 0, 'no trace level opened');
+  assert.deepEqual(requests.filter((u) => !u.startsWith(env.url)), [], 'no request to any backend');
+  assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
 });
