@@ -330,3 +330,39 @@ test('phone: export the dashboard as a JSON file and import it by the picker on 
   await page.context().close();
   await other.context().close();
 });
+
+test('phone: exemplar markers are 44 px tap areas, thinned to one per 44 px column; a tap opens the trace as the level below', T, async () => {
+  const page = await phonePage();
+  await page.goto(env.url);
+  await waitSettled(page, 8);
+  const title = 'p99 latency by service';
+  const chart = page.locator(`[data-testid="panel"][data-title="${title}"]`);
+  await chart.scrollIntoViewIfNeeded();
+  await waitFor(page, 'exemplar markers on the latency chart', (title) =>
+    document.querySelectorAll(`[data-testid="panel"][data-title="${title}"] [data-testid="exemplar"]`).length > 0, title);
+  const markers = await chart.locator('[data-testid="exemplar"]').evaluateAll((bs) =>
+    bs.map((b) => {
+      const r = b.getBoundingClientRect();
+      return { trace: b.getAttribute('data-trace-id'), ts: Number(b.getAttribute('data-ts-ms')), x: r.x + r.width / 2, w: r.width, h: r.height, visible: getComputedStyle(b.parentElement).display !== 'none' };
+    }));
+  assert.ok(markers.every((m) => m.visible && m.w >= 44 && m.h >= 44), `44 px tap areas: ${JSON.stringify(markers.slice(0, 3))}`);
+  const xs = markers.map((m) => m.x).sort((a, b) => a - b);
+  assert.ok(xs.every((x, i) => i === 0 || x - xs[i - 1] >= 43.5), `one marker per 44 px column: ${xs.map(Math.round)}`);
+  // The chart is ~330 px wide: at most one marker per column, far fewer than a desktop shows.
+  assert.ok(markers.length <= Math.ceil(PHONE.width / 44), `thinned: ${markers.length}`);
+  assert.deepEqual(await smallTargets(page, `[data-testid="panel"][data-title="${title}"]`), [], 'nothing on the chart is under 44 px');
+
+  // A tap on the newest marker opens its trace's waterfall one level down, with a breadcrumb back.
+  const newest = markers.reduce((a, b) => (b.ts > a.ts ? b : a));
+  await chart.locator(`[data-testid="exemplar"][data-trace-id="${newest.trace}"][data-ts-ms="${newest.ts}"]`).first().tap();
+  await waitFor(page, 'the exemplar trace', (id) => {
+    const s = document.querySelector('[data-testid="trace-summary"]');
+    return s && s.dataset.traceId === id;
+  }, newest.trace);
+  await waitCrumbs(page, 2);
+  assert.ok((await crumbs(page))[1].trim().startsWith(`Trace ${newest.trace.slice(0, 8)}`), JSON.stringify(await crumbs(page)));
+  await page.goBack();
+  await waitCrumbs(page, 0);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
