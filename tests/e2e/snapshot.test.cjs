@@ -266,3 +266,37 @@ test('a snapshot keeps the exemplar markers and the health history strips; opene
   assert.deepEqual(requests.filter((u) => !u.startsWith(env.url)), [], 'no request to any backend');
   assert.deepEqual(fresh.errors.filter((e) => !e.startsWith('console.error')), []);
 });
+
+test('after "Leave snapshot" a variable offers its datasource\'s values again, not the snapshot\'s frozen ones', T, async () => {
+  const SEL = '[data-testid="variable"][data-name="service"]';
+  const offered = (page) => page.$$eval(`${SEL} [data-value]`, (bs) => bs.map((b) => b.getAttribute('data-value')).filter((v) => v !== '$__all'));
+  const board = {
+    version: 1,
+    title: 'Variable board',
+    time: { kind: 'relative', spec: { last_s: 3600 } },
+    variables: [{ name: 'service', metric: 'shop_http_requests_total', datasource: 'demo', multi: true, include_all: true, current: ['gateway'] }],
+    panels: [],
+  };
+  const page = await env.newPage();
+  await page.goto(jsonLink(env.url, board));
+  await waitFor(page, 'the demo services offered', (s) => document.querySelectorAll(`${s} [data-value]`).length > 3, SEL);
+  const live = await offered(page);
+  assert.ok(live.includes('gateway') && live.length >= 3, JSON.stringify(live));
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid="export-snapshot"]')]);
+  const file = path.join(os.tmpdir(), `napkin-vars-snapshot-${process.pid}.json`);
+  await download.saveAs(file);
+  await page.close();
+
+  const fresh = await env.newPage();
+  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  await fresh.setInputFiles('#nk-trace-file', file);
+  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  await waitFor(fresh, 'the frozen value offered', (s) => document.querySelectorAll(`${s} [data-value]`).length > 0, SEL);
+  assert.deepEqual(await offered(fresh), ['gateway'], 'in the snapshot: the frozen value only');
+  await fresh.click('[data-testid="snapshot-leave"]');
+  await waitFor(fresh, 'snapshot mode left', () => !document.querySelector('[data-testid="snapshot-mode"]'));
+  await waitFor(fresh, 'the datasource\'s values again', ([s, n]) => document.querySelectorAll(`${s} [data-value]`).length >= n, [SEL, live.length + 1]);
+  assert.deepEqual((await offered(fresh)).sort(), [...live].sort(), 'the live options, not the frozen ones');
+  fs.rmSync(file, { force: true });
+});
