@@ -396,6 +396,8 @@ function requestTimeline(res) {
     first_query_ms: r0(Math.min(...q.map((r) => r.start))), last_query_end_ms: r0(Math.max(...q.map((r) => r.end))),
     query_ms_median: r0(durations[Math.floor(durations.length / 2)]), max_in_flight: most, exemplar_requests: ex.length,
     exemplars_before_last_query: ex.filter((r) => r.start < Math.max(...q.map((x) => x.end))).length,
+    // Exemplar requests that went out while a panel query had not started yet (took a slot it could have had).
+    exemplars_before_last_query_start: ex.filter((r) => r.start < Math.max(...q.map((x) => x.start))).length,
   };
 }
 
