@@ -276,8 +276,9 @@ impl Drop for Slot {
 
 /// Waits until `pool` has a free slot and no request queued for one, so that work which
 /// can wait (exemplars) goes after the panels' own queries instead of taking slots from
-/// them. Woken with the queued requests, after them (they were queued first), so it
-/// re-checks only once they have taken their slots.
+/// them. A freed slot wakes every queued request at once and they re-queue in microtasks,
+/// so the queue looks empty for a moment: the pool only counts as quiet when it still is
+/// a timer turn later, after every woken request has taken its slot or queued again.
 pub async fn until_quiet(pool: &str) {
     loop {
         let wait = SLOTS.with(|s| {
@@ -293,9 +294,15 @@ pub async fn until_quiet(pool: &str) {
             }
         });
         match wait {
-            None => return,
             Some(promise) => {
                 let _ = JsFuture::from(promise).await;
+            }
+            None => {
+                crate::io::runner::yield_to_browser().await;
+                let quiet = SLOTS.with(|s| s.borrow().get(pool).is_none_or(|p| p.active < MAX_CONCURRENT && p.waiting.is_empty()));
+                if quiet {
+                    return;
+                }
             }
         }
     }
