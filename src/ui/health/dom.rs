@@ -18,6 +18,9 @@ extern "C" {
     /// The `textContent` setter with a value already in the page.
     #[wasm_bindgen(method, setter = textContent)]
     fn set_text_js(this: &PageNode, value: &JsValue);
+    /// The `nodeValue` setter (a text node's words) with a value already in the page.
+    #[wasm_bindgen(method, setter = nodeValue)]
+    fn set_node_value_js(this: &PageNode, value: &JsValue);
     /// The `className` setter with a value already in the page.
     #[wasm_bindgen(method, setter = className)]
     fn set_class_js(this: &PageNode, value: &JsValue);
@@ -90,6 +93,29 @@ pub fn set_text_attribute(el: &web_sys::Element, name: &'static str, value: &str
     });
 }
 
+/// The only child of `el` when it is a text node: writing its value changes the words
+/// without replacing the node (`textContent` removes the node and makes a new one).
+pub fn only_text(el: &web_sys::Node) -> Option<web_sys::Node> {
+    el.first_child()
+        .filter(|t| t.node_type() == web_sys::Node::TEXT_NODE && t.next_sibling().is_none())
+}
+
+/// Sets the words of an element to a fixed word: through its text node when it has one.
+pub fn set_word_words(el: &web_sys::Node, text: Option<&web_sys::Node>, value: &'static str) {
+    with_word(value, |v| match text {
+        Some(t) => t.unchecked_ref::<PageNode>().set_node_value_js(v),
+        None => el.unchecked_ref::<PageNode>().set_text_js(v),
+    });
+}
+
+/// Sets the words of an element to a free text: through its text node when it has one.
+pub fn set_free_words(el: &web_sys::Node, text: Option<&web_sys::Node>, value: &str) {
+    with_text(value, |v| match text {
+        Some(t) => t.unchecked_ref::<PageNode>().set_node_value_js(v),
+        None => el.unchecked_ref::<PageNode>().set_text_js(v),
+    });
+}
+
 /// Sets the text of a node to a free text.
 pub fn set_free_text(node: &web_sys::Node, value: &str) {
     with_text(value, |v| node.unchecked_ref::<PageNode>().set_text_js(v));
@@ -100,11 +126,6 @@ pub fn set_word_attribute(el: &web_sys::Element, name: &'static str, value: &'st
     with_words(name, value, |n, v| {
         el.unchecked_ref::<PageNode>().set_attribute_js(n, v)
     });
-}
-
-/// Sets the text of a node to a fixed word.
-pub fn set_word_text(node: &web_sys::Node, value: &'static str) {
-    with_word(value, |v| node.unchecked_ref::<PageNode>().set_text_js(v));
 }
 
 /// Sets the class of an element to a fixed word.

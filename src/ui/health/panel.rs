@@ -490,17 +490,27 @@ struct Found {
     reason: web_sys::HtmlElement,
     since: web_sys::HtmlElement,
     strip: web_sys::HtmlElement,
+    /// The text nodes of the symbol, the word and the raw word, when each has exactly one.
+    symbol_text: Option<web_sys::Node>,
+    word_text: Option<web_sys::Node>,
+    raw_text: Option<web_sys::Node>,
 }
 
 impl Found {
     /// The elements, once every one of them is in the page.
     fn of(els: &CellEls) -> Option<Self> {
+        let symbol: web_sys::HtmlElement = els.symbol.get_untracked()?.into();
+        let word: web_sys::HtmlElement = els.word.get_untracked()?.into();
+        let raw: web_sys::HtmlElement = els.raw.get_untracked()?.into();
         Some(Self {
             button: els.button.get_untracked()?.into(),
-            symbol: els.symbol.get_untracked()?.into(),
+            symbol_text: dom::only_text(&symbol),
+            word_text: dom::only_text(&word),
+            raw_text: dom::only_text(&raw),
+            symbol,
             check: els.check.get_untracked()?.into(),
-            word: els.word.get_untracked()?.into(),
-            raw: els.raw.get_untracked()?.into(),
+            word,
+            raw,
             stale: els.stale.get_untracked()?.into(),
             flap: els.flap.get_untracked()?.into(),
             reason: els.reason.get_untracked()?.into(),
@@ -551,8 +561,8 @@ fn patch(f: &Found, prev: &CellView, next: &CellView) {
     if prev.state != next.state {
         dom::set_word_attribute(b, "data-state", next.state.as_str());
         dom::set_word_attribute(b, "data-status", next.state.as_str());
-        dom::set_word_text(&f.symbol, symbol(next.state));
-        dom::set_word_text(&f.word, word(next.state));
+        dom::set_word_words(&f.symbol, f.symbol_text.as_ref(), symbol(next.state));
+        dom::set_word_words(&f.word, f.word_text.as_ref(), word(next.state));
     }
     if prev.stale != next.stale {
         dom::set_word_attribute(b, "data-stale", bool_str(next.stale));
@@ -570,7 +580,7 @@ fn patch(f: &Found, prev: &CellView, next: &CellView) {
     }
     if prev.raw_status != next.raw_status {
         dom::set_text_attribute(b, "data-raw", &next.raw_status);
-        dom::set_free_text(&f.raw, &next.raw_status);
+        dom::set_free_words(&f.raw, f.raw_text.as_ref(), &next.raw_status);
     }
     if (&prev.check, &prev.members) != (&next.check, &next.members) {
         f.check.set_text_content(Some(&check_text(next)));
