@@ -35,7 +35,7 @@ pub struct Loaded {
     /// Milliseconds spent decoding and indexing (0 when unknown).
     pub parse_ms: f64,
     /// Computed once: epoch µs of the first start and last end, distinct non-empty services,
-    /// failed spans, and the earliest root's name (the panel rebuilds on every collapse).
+    /// failed spans, and the earliest root's name (a panel may be rebuilt over the same trace).
     pub start_us: i64,
     pub end_us: i64,
     pub service_count: usize,
@@ -87,7 +87,8 @@ impl PartialEq for Loaded {
     }
 }
 
-/// What a waterfall panel remembers between rebuilds (its spec changes on every collapse).
+/// What a waterfall panel remembers between rebuilds (an edit of its title or datasource,
+/// or the trace opened again).
 #[derive(Clone)]
 pub struct ViewMemory {
     /// The trace the memory belongs to; memory of another trace is discarded.

@@ -719,8 +719,8 @@ fn row_view(
 }
 
 thread_local! {
-    /// Painted minimaps of recent traces: the panel is rebuilt on every collapse, and
-    /// repainting 100,000 bars each time would cost more than the collapse itself.
+    /// Painted minimaps of recent traces: a panel rebuilt over the same trace (an edit of
+    /// its title, the trace opened again) copies the raster instead of repainting 100,000 bars.
     static MINIMAPS: std::cell::RefCell<Vec<(std::sync::Weak<Loaded>, web_sys::HtmlCanvasElement)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
