@@ -751,7 +751,9 @@ async function b6(B6_CHECKS) {
         to_all_changed_ms: to - from,
         script_total: updates.reduce((a, t) => a + t.script, 0),
         script_max_update: Math.max(...updates.map((t) => t.script)),
-        rendering_total: updates.reduce((a, t) => a + t.rendering, 0),
+        // Style, layout and paint of the change run in the frames after the update tasks, so
+        // they are summed over every task from the flip to the paint after the last change.
+        rendering_total: tasks.reduce((a, t) => a + t.rendering, 0),
         tasks: updates,
       });
     }
