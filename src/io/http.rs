@@ -255,6 +255,17 @@ struct Slots {
     waiting: VecDeque<js_sys::Function>,
 }
 
+impl Slots {
+    /// Queues for the next freed slot: the promise resolves when one is released (every
+    /// queued caller is woken then and tries again).
+    fn wake_on_free(&mut self) -> js_sys::Promise {
+        let mut resolver = None;
+        let promise = js_sys::Promise::new(&mut |resolve, _| resolver = Some(resolve));
+        self.waiting.extend(resolver);
+        promise
+    }
+}
+
 /// Holds one of a pool's slots until dropped.
 struct Slot(String);
 
@@ -287,10 +298,7 @@ pub async fn until_quiet(pool: &str) {
             if slots.active < MAX_CONCURRENT && slots.waiting.is_empty() {
                 None
             } else {
-                let mut resolver = None;
-                let promise = js_sys::Promise::new(&mut |resolve, _| resolver = Some(resolve));
-                slots.waiting.extend(resolver);
-                Some(promise)
+                Some(slots.wake_on_free())
             }
         });
         match wait {
@@ -317,10 +325,7 @@ async fn acquire(pool: &str) -> Slot {
                 slots.active += 1;
                 None
             } else {
-                let mut resolver = None;
-                let promise = js_sys::Promise::new(&mut |resolve, _| resolver = Some(resolve));
-                slots.waiting.extend(resolver);
-                Some(promise)
+                Some(slots.wake_on_free())
             }
         });
         match wait {

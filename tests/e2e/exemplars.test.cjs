@@ -9,9 +9,8 @@
 
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const http = require('node:http');
 const { setup, waitFor, waitSettled, jsonLink, uncaught, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
-const { listenLocal } = require('./lib/server.cjs');
+const { startPromShaped } = require('./lib/prom-fixture.cjs');
 const { startTraceFixtures, IDS } = require('./lib/trace-fixtures.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
@@ -34,52 +33,32 @@ const EXEMPLARS = [
  */
 function startPromFixture() {
   const asked = [];
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const [mode, ...rest] = url.pathname.split('/').filter(Boolean);
-    const route = rest.join('/');
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' };
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'GET, POST' }).end();
-      return;
+  return startPromShaped(({ mode, route, params }, json) => {
+    asked.push({ mode, route, params: Object.fromEntries(params) });
+    if (route === 'api/v1/query_range') {
+      const start = Number(params.get('start'));
+      const end = Number(params.get('end'));
+      const step = Math.max(1, Number(params.get('step')));
+      const values = [];
+      for (let t = Math.ceil(start / step) * step; t <= end && values.length < 11000; t += step) {
+        values.push([t, String(0.2 + 0.1 * Math.sin(t / 600))]);
+      }
+      json(200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: { service: 'checkout' }, values }] } });
+      return true;
     }
-    let body = '';
-    req.on('data', (c) => {
-      if (body.length < 100_000) body += c;
-    });
-    req.on('end', () => {
-      const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
-      asked.push({ mode, route, params: Object.fromEntries(params) });
-      const json = (status, value) => {
-        res.writeHead(status, { ...cors, 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(value));
-      };
-      if (route === 'api/v1/status/buildinfo') {
-        return json(200, { status: 'success', data: { version: '2.53.0', revision: 'fixture', branch: 'HEAD', goVersion: 'go1.22' } });
-      }
-      if (route === 'api/v1/query_range') {
-        const start = Number(params.get('start'));
-        const end = Number(params.get('end'));
-        const step = Math.max(1, Number(params.get('step')));
-        const values = [];
-        for (let t = Math.ceil(start / step) * step; t <= end && values.length < 11000; t += step) {
-          values.push([t, String(0.2 + 0.1 * Math.sin(t / 600))]);
-        }
-        return json(200, { status: 'success', data: { resultType: 'matrix', result: [{ metric: { service: 'checkout' }, values }] } });
-      }
-      if (route === 'api/v1/query_exemplars' && mode === 'ok') {
-        return json(200, {
-          status: 'success',
-          data: [{ seriesLabels: { __name__: 'http_request_duration_seconds_bucket', service: 'checkout', le: '0.5' }, exemplars: EXEMPLARS }],
-        });
-      }
-      if (route === 'api/v1/query_exemplars' && mode === 'broken') {
-        return json(500, { status: 'error', errorType: 'internal', error: 'exemplar storage failed' });
-      }
-      res.writeHead(404, { ...cors, 'Content-Type': 'text/plain' }).end(`no fixture at ${url.pathname}`);
-    });
-  });
-  return listenLocal(server, (origin) => ({ url: origin, asked }));
+    if (route === 'api/v1/query_exemplars' && mode === 'ok') {
+      json(200, {
+        status: 'success',
+        data: [{ seriesLabels: { __name__: 'http_request_duration_seconds_bucket', service: 'checkout', le: '0.5' }, exemplars: EXEMPLARS }],
+      });
+      return true;
+    }
+    if (route === 'api/v1/query_exemplars' && mode === 'broken') {
+      json(500, { status: 'error', errorType: 'internal', error: 'exemplar storage failed' });
+      return true;
+    }
+    return false;
+  }, (origin) => ({ url: origin, asked }));
 }
 
 let env;

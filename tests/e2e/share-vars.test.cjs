@@ -12,11 +12,10 @@
 const { test, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { setup, waitFor, waitSettled, jsonLink, TEST_TIMEOUT_MS } = require('./lib/harness.cjs');
-const { listenLocal } = require('./lib/server.cjs');
+const { startPromShaped } = require('./lib/prom-fixture.cjs');
 
 const T = { timeout: TEST_TIMEOUT_MS };
 const SEL = '[data-testid="variable"][data-name="service"]';
@@ -30,52 +29,34 @@ const SEL = '[data-testid="variable"][data-name="service"]';
  */
 function startPromFixture() {
   const fx = { services: ['billing', 'checkout', 'gateway'], queries: [], labelAsks: 0 };
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url, 'http://x');
-    const [mode, ...rest] = url.pathname.split('/').filter(Boolean);
-    const route = rest.join('/');
-    const cors = { 'Access-Control-Allow-Origin': '*', 'Cache-Control': 'no-store' };
-    if (req.method === 'OPTIONS') {
-      res.writeHead(204, { ...cors, 'Access-Control-Allow-Headers': '*', 'Access-Control-Allow-Methods': 'GET, POST' }).end();
-      return;
+  return startPromShaped(({ mode, route, params }, json) => {
+    if (route === 'api/v1/label/service/values') {
+      fx.labelAsks += 1;
+      if (mode === 'broken') json(500, { status: 'error', errorType: 'internal', error: 'label index unavailable' });
+      else json(200, { status: 'success', data: fx.services });
+      return true;
     }
-    let body = '';
-    req.on('data', (c) => {
-      if (body.length < 100_000) body += c;
-    });
-    req.on('end', () => {
-      const params = new URLSearchParams(req.method === 'POST' ? body : url.search);
-      const json = (status, value) => {
-        res.writeHead(status, { ...cors, 'Content-Type': 'application/json' });
-        res.end(JSON.stringify(value));
-      };
-      if (route === 'api/v1/status/buildinfo') {
-        return json(200, { status: 'success', data: { version: '2.53.0', revision: 'fixture', branch: 'HEAD', goVersion: 'go1.22' } });
-      }
-      if (route === 'api/v1/label/service/values') {
-        fx.labelAsks += 1;
-        if (mode === 'broken') return json(500, { status: 'error', errorType: 'internal', error: 'label index unavailable' });
-        return json(200, { status: 'success', data: fx.services });
-      }
-      if (route === 'api/v1/query_range') {
-        const query = params.get('query') || '';
-        fx.queries.push({ mode, query });
-        const start = Number(params.get('start'));
-        const end = Number(params.get('end'));
-        const step = Math.max(1, Number(params.get('step')));
-        const named = fx.services.filter((s) => query.includes(s));
-        const result = named.map((service, i) => {
-          const values = [];
-          for (let t = Math.ceil(start / step) * step; t <= end && values.length < 11000; t += step) values.push([t, String(i + 1)]);
-          return { metric: { service }, values };
-        });
-        return json(200, { status: 'success', data: { resultType: 'matrix', result } });
-      }
-      if (route === 'api/v1/query_exemplars') return json(200, { status: 'success', data: [] });
-      res.writeHead(404, { ...cors, 'Content-Type': 'text/plain' }).end(`no fixture at ${url.pathname}`);
-    });
-  });
-  return listenLocal(server, (origin) => ({ url: origin, fx }));
+    if (route === 'api/v1/query_range') {
+      const query = params.get('query') || '';
+      fx.queries.push({ mode, query });
+      const start = Number(params.get('start'));
+      const end = Number(params.get('end'));
+      const step = Math.max(1, Number(params.get('step')));
+      const named = fx.services.filter((s) => query.includes(s));
+      const result = named.map((service, i) => {
+        const values = [];
+        for (let t = Math.ceil(start / step) * step; t <= end && values.length < 11000; t += step) values.push([t, String(i + 1)]);
+        return { metric: { service }, values };
+      });
+      json(200, { status: 'success', data: { resultType: 'matrix', result } });
+      return true;
+    }
+    if (route === 'api/v1/query_exemplars') {
+      json(200, { status: 'success', data: [] });
+      return true;
+    }
+    return false;
+  }, (origin) => ({ url: origin, fx }));
 }
 
 let env;
