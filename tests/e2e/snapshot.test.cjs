@@ -103,6 +103,26 @@ const ready = () => {
     && !!document.querySelector('[data-testid="trace-summary"]');
 };
 
+/**
+ * Opens the snapshot `file` in a fresh page through the file input, recording every request
+ * and refusing any that leaves the app's own origin; waits until snapshot mode shows.
+ */
+async function openSnapshotOffline(file) {
+  const fresh = await env.newPage();
+  const requests = [];
+  await fresh.context().route('**/*', (route) => {
+    const url = route.request().url();
+    requests.push(url);
+    if (!url.startsWith(env.url)) return route.abort();
+    return route.continue();
+  });
+  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
+  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
+  await fresh.setInputFiles('#nk-trace-file', file);
+  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  return { fresh, requests };
+}
+
 test('an Incident-board snapshot opens with its fixture backends closed: stored health cells, trace rows and spans, no request to any backend', T, async () => {
   const page = await env.newPage();
   await page.goto(jsonLink(env.url, incidentBoard()));
@@ -129,18 +149,7 @@ test('an Incident-board snapshot opens with its fixture backends closed: stored 
   closed = true;
   const hits = tfx.requests.length;
 
-  const fresh = await env.newPage();
-  const requests = [];
-  await fresh.context().route('**/*', (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    if (!url.startsWith(env.url)) return route.abort();
-    return route.continue();
-  });
-  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
-  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
-  await fresh.setInputFiles('#nk-trace-file', file);
-  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  const { fresh, requests } = await openSnapshotOffline(file);
   await waitFor(fresh, 'the stored health cells, trace rows and spans', ready);
   const after = await fresh.evaluate(shownInPage);
   assert.deepEqual(after.cells, before.cells, 'the stored health cells');
@@ -237,18 +246,7 @@ test('a snapshot keeps the exemplar markers and the health history strips; opene
 
   await hfx2.close();
   closed2 = true;
-  const fresh = await env.newPage();
-  const requests = [];
-  await fresh.context().route('**/*', (route) => {
-    const url = route.request().url();
-    requests.push(url);
-    if (!url.startsWith(env.url)) return route.abort();
-    return route.continue();
-  });
-  await fresh.goto(env.url + '#json=' + encodeURIComponent(JSON.stringify({ version: 1, title: 'Empty', panels: [] })));
-  await waitFor(fresh, 'the app', () => !!document.querySelector('[data-testid="time-range"]'));
-  await fresh.setInputFiles('#nk-trace-file', file);
-  await waitFor(fresh, 'snapshot mode', () => !!document.querySelector('[data-testid="snapshot-mode"]'));
+  const { fresh, requests } = await openSnapshotOffline(file);
   await waitFor(fresh, 'the stored markers and strips', (n) =>
     document.querySelectorAll('[data-testid="exemplar"]').length === n
       && document.querySelectorAll('[data-testid="health-cell"] [data-testid="health-strip"]').length > 0, before.markers.length);
