@@ -224,6 +224,17 @@ async function fingerDrag(page, title, from, to) {
   }
   const sel = page.locator(`[data-testid="panel"][data-title="${title}"] [data-testid="chart-selection"]`);
   await sel.waitFor();
+  // The selection can appear after the first moves and catch up with the rest a frame later
+  // (under load), so it is read once it has stayed the same over two animation frames.
+  const read = () => sel.evaluate((e) => `${e.getAttribute('data-from-ms')}-${e.getAttribute('data-to-ms')}`);
+  const frames = () => page.evaluate(() => new Promise((ok) => requestAnimationFrame(() => requestAnimationFrame(ok))));
+  let seen = await read();
+  for (let i = 0; i < 50; i++) {
+    await frames();
+    const now = await read();
+    if (now === seen) break;
+    seen = now;
+  }
   const selected = { from: Number(await sel.getAttribute('data-from-ms')), to: Number(await sel.getAttribute('data-to-ms')) };
   await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
   await cdp.detach();
