@@ -11,7 +11,7 @@
 //! format (`list.rs`, `ietf.rs`, `spring.rs`, `k8s.rs`, `gatus.rs`), `parse.rs` (format
 //! choice), `assemble.rs` (overall verdict and the service's own cell), `freshness.rs`,
 //! `history.rs`, `grid.rs`, `view.rs` (the painted grid), `live.rs` (the same, updated
-//! per poll), `demo.rs` and `prometheus.rs`.
+//! per poll), `strip.rs` (a history strip as one CSS background), `demo.rs` and `prometheus.rs`.
 
 mod assemble;
 mod demo;
@@ -31,6 +31,7 @@ mod parse;
 mod prometheus;
 mod spring;
 mod state;
+mod strip;
 mod transport;
 mod view;
 mod words;
@@ -49,6 +50,7 @@ pub use order::stay_put;
 pub use parse::parse;
 pub use prometheus::{checks_from_frame, probe_from_frame, probes_by_label};
 pub use state::HealthState;
+pub use strip::{strip_gradient, strip_key};
 pub use transport::http_verdict;
 pub use view::{
     detail, grid_view, jittered_ms, panel_grid, panel_health, plan_panel, poll_interval_s, resolve_url, symbol, to_status,

@@ -1,16 +1,17 @@
 //! Cheap page writes for the health grid's patches (issue #7, B6): the few words a cell
 //! can show (classes, states, symbols, attribute names) are turned into page strings once
 //! and reused, so a flip of 500 cells does not decode thousands of strings again; and the
-//! rows are put in order with the fewest moves (`core::health::stay_put`).
+//! rows are put in order with the fewest moves (`core::health::stay_put`). A flipped cell
+//! is patched by one call into the page ([`patch_cell`]) that writes only what changed.
 
-use crate::core::health::stay_put;
+use crate::core::health::{stay_put, strip_gradient, strip_key, HealthState};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
 #[wasm_bindgen]
 extern "C" {
-    /// Any element or node of the page, for the three setters below.
+    /// Any element or node of the page, for the two setters below.
     type PageNode;
     /// `Element.setAttribute` with names and values already in the page.
     #[wasm_bindgen(method, js_name = setAttribute)]
@@ -18,12 +19,59 @@ extern "C" {
     /// The `textContent` setter with a value already in the page.
     #[wasm_bindgen(method, setter = textContent)]
     fn set_text_js(this: &PageNode, value: &JsValue);
-    /// The `nodeValue` setter (a text node's words) with a value already in the page.
-    #[wasm_bindgen(method, setter = nodeValue)]
-    fn set_node_value_js(this: &PageNode, value: &JsValue);
-    /// The `className` setter with a value already in the page.
-    #[wasm_bindgen(method, setter = className)]
-    fn set_class_js(this: &PageNode, value: &JsValue);
+}
+
+#[wasm_bindgen(inline_js = r#"
+function put(el, v) {
+  const t = el.firstChild;
+  if (t && t.nodeType === 3 && !t.nextSibling) t.nodeValue = v; else el.textContent = v;
+}
+export function nk_hg_patch(b, word, raw, since, strip, status, wordV, rawV, sinceV, stripV) {
+  if (status !== undefined) { b.setAttribute('data-state', status); b.setAttribute('data-status', status); }
+  if (wordV !== undefined) put(word, wordV);
+  if (rawV !== undefined) { b.setAttribute('data-raw', rawV); put(raw, rawV); }
+  if (sinceV !== undefined) { put(since, sinceV); since.hidden = sinceV === ''; }
+  if (stripV !== undefined) strip.style.setProperty('--hs', stripV);
+}
+"#)]
+extern "C" {
+    /// Writes a cell's common changes in one call: its state (both state attributes), its
+    /// word, its raw status word (attribute and words), its "since" words (hidden when
+    /// empty) and its history strip's background. An `undefined` value is left as it is.
+    #[allow(clippy::too_many_arguments)]
+    fn nk_hg_patch(
+        button: &JsValue,
+        word: &JsValue,
+        raw: &JsValue,
+        since: &JsValue,
+        strip: &JsValue,
+        status: &JsValue,
+        word_value: &JsValue,
+        raw_value: &JsValue,
+        since_value: &JsValue,
+        strip_value: &JsValue,
+    );
+}
+
+/// The elements [`patch_cell`] writes to.
+pub struct CellParts<'a> {
+    pub button: &'a web_sys::Element,
+    pub word: &'a web_sys::Element,
+    pub raw: &'a web_sys::Element,
+    pub since: &'a web_sys::Element,
+    pub strip: &'a web_sys::Element,
+}
+
+/// What [`patch_cell`] writes; `None` leaves that part as it is.
+#[derive(Default)]
+pub struct CellWrites<'a> {
+    /// The state word for `data-state` and `data-status`.
+    pub status: Option<&'static str>,
+    /// The visible state word.
+    pub word: Option<&'static str>,
+    pub raw: Option<&'a str>,
+    pub since: Option<&'a str>,
+    pub strip: Option<&'a [HealthState]>,
 }
 
 thread_local! {
@@ -32,6 +80,9 @@ thread_local! {
     static WORDS: RefCell<Vec<(usize, usize, JsValue)>> = const { RefCell::new(Vec::new()) };
     /// Page strings for recent free texts (raw status words repeat across cells).
     static TEXTS: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
+    /// Page strings for recent strip backgrounds, by `core::health::strip_key` (cells that
+    /// answered alike share a strip, so a poll makes a few of these, not one per cell).
+    static STRIPS: RefCell<HashMap<u64, JsValue>> = RefCell::new(HashMap::new());
 }
 
 /// The most free texts kept as page strings; the cache starts over when full.
@@ -84,35 +135,65 @@ fn with_text<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
     })
 }
 
+/// The strip's background as a `style` attribute, for a cell's first drawing.
+pub fn strip_style(strip: &[HealthState]) -> String {
+    format!("--hs:{}", strip_gradient(strip))
+}
+
+/// Writes what changed in a cell with one call into the page; fixed words, recent texts
+/// and recent strips go as page strings made once (each cache is borrowed once).
+pub fn patch_cell(parts: &CellParts, w: &CellWrites) {
+    WORDS.with(|words| {
+        TEXTS.with(|texts| {
+            STRIPS.with(|strips| {
+                let mut words = words.borrow_mut();
+                let status = w.status.map(|x| word_index(&mut words, x));
+                let word = w.word.map(|x| word_index(&mut words, x));
+                let mut texts = texts.borrow_mut();
+                if texts.len() + 2 > MAX_TEXTS {
+                    texts.clear();
+                }
+                for t in [w.raw, w.since].into_iter().flatten() {
+                    if !texts.contains_key(t) {
+                        texts.insert(t.to_string(), JsValue::from_str(t));
+                    }
+                }
+                let mut strips = strips.borrow_mut();
+                let strip = w.strip.map(|s| {
+                    let key = strip_key(s);
+                    if !strips.contains_key(&key) {
+                        if strips.len() >= MAX_TEXTS {
+                            strips.clear();
+                        }
+                        strips.insert(key, JsValue::from_str(&strip_gradient(s)));
+                    }
+                    key
+                });
+                let none = &JsValue::UNDEFINED;
+                let text = |t: Option<&str>| t.and_then(|t| texts.get(t)).unwrap_or(none);
+                nk_hg_patch(
+                    parts.button.as_ref(),
+                    parts.word.as_ref(),
+                    parts.raw.as_ref(),
+                    parts.since.as_ref(),
+                    parts.strip.as_ref(),
+                    status.map_or(none, |i| &words[i].2),
+                    word.map_or(none, |i| &words[i].2),
+                    text(w.raw),
+                    text(w.since),
+                    strip.and_then(|k| strips.get(&k)).unwrap_or(none),
+                );
+            })
+        })
+    });
+}
+
 /// Sets an attribute named by a fixed word to a free text.
 pub fn set_text_attribute(el: &web_sys::Element, name: &'static str, value: &str) {
     with_word(name, |n| {
         with_text(value, |v| {
             el.unchecked_ref::<PageNode>().set_attribute_js(n, v)
         })
-    });
-}
-
-/// The only child of `el` when it is a text node: writing its value changes the words
-/// without replacing the node (`textContent` removes the node and makes a new one).
-pub fn only_text(el: &web_sys::Node) -> Option<web_sys::Node> {
-    el.first_child()
-        .filter(|t| t.node_type() == web_sys::Node::TEXT_NODE && t.next_sibling().is_none())
-}
-
-/// Sets the words of an element to a fixed word: through its text node when it has one.
-pub fn set_word_words(el: &web_sys::Node, text: Option<&web_sys::Node>, value: &'static str) {
-    with_word(value, |v| match text {
-        Some(t) => t.unchecked_ref::<PageNode>().set_node_value_js(v),
-        None => el.unchecked_ref::<PageNode>().set_text_js(v),
-    });
-}
-
-/// Sets the words of an element to a free text: through its text node when it has one.
-pub fn set_free_words(el: &web_sys::Node, text: Option<&web_sys::Node>, value: &str) {
-    with_text(value, |v| match text {
-        Some(t) => t.unchecked_ref::<PageNode>().set_node_value_js(v),
-        None => el.unchecked_ref::<PageNode>().set_text_js(v),
     });
 }
 
@@ -126,11 +207,6 @@ pub fn set_word_attribute(el: &web_sys::Element, name: &'static str, value: &'st
     with_words(name, value, |n, v| {
         el.unchecked_ref::<PageNode>().set_attribute_js(n, v)
     });
-}
-
-/// Sets the class of an element to a fixed word.
-pub fn set_word_class(el: &web_sys::Element, value: &'static str) {
-    with_word(value, |v| el.unchecked_ref::<PageNode>().set_class_js(v));
 }
 
 /// Puts `want` (elements of `container`, in the wanted order) in that order, moving only

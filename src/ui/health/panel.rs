@@ -9,7 +9,7 @@
 //! again only when the structure changes (rows reorder, cells appear or go).
 
 use super::{dom, HealthStore};
-use crate::core::health::{detail, symbol, word, CellView, HealthState, LiveGrid, STRIP_LEN};
+use crate::core::health::{detail, symbol, word, CellView, HealthState, LiveGrid};
 use crate::core::spec::HealthGridSpec;
 use crate::ui::state::use_app;
 use leptos::prelude::*;
@@ -324,24 +324,10 @@ fn HealthRow(
     }
 }
 
-/// The class of history tick `k` of a strip drawn as [`STRIP_LEN`] fixed ticks, newest
-/// last; ticks before the first poll are blank.
-fn tick_class(strip: &[HealthState], k: usize) -> &'static str {
-    let blank = STRIP_LEN.saturating_sub(strip.len());
-    match k.checked_sub(blank).and_then(|j| strip.get(j)) {
-        None => "nk-hg-tick nk-hg-tick-none",
-        Some(HealthState::Ok) => "nk-hg-tick nk-hg-ok",
-        Some(HealthState::Warn) => "nk-hg-tick nk-hg-warn",
-        Some(HealthState::Fail) => "nk-hg-tick nk-hg-fail",
-        Some(HealthState::Unknown) => "nk-hg-tick nk-hg-unknown",
-    }
-}
-
 /// A cell's elements, filled in when it is mounted.
 #[derive(Clone, Copy)]
 struct CellEls {
     button: NodeRef<leptos::html::Button>,
-    symbol: NodeRef<leptos::html::Span>,
     check: NodeRef<leptos::html::Span>,
     word: NodeRef<leptos::html::Span>,
     raw: NodeRef<leptos::html::Span>,
@@ -368,7 +354,6 @@ fn HealthCell(
         .unwrap_or_else(blank_cell);
     let els = CellEls {
         button: NodeRef::new(),
-        symbol: NodeRef::new(),
         check: NodeRef::new(),
         word: NodeRef::new(),
         raw: NodeRef::new(),
@@ -407,7 +392,7 @@ fn HealthCell(
     };
     let reason = c.reason.clone().unwrap_or_default();
     view! {
-        <button type="button" node_ref=els.button class=cell_class(&c)
+        <button type="button" node_ref=els.button class="nk-hg-cell"
             data-testid="health-cell"
             data-service=c.service.clone()
             data-check=c.check.clone()
@@ -425,7 +410,8 @@ fn HealthCell(
             }
             on:click=move |_| selected.set(shown())>
             <span class="nk-hg-cell-head">
-                <span class="nk-status-symbol" aria-hidden="true" node_ref=els.symbol>{symbol(c.state)}</span>
+                // The symbol is the stylesheet's, keyed by the cell's `data-status`.
+                <span class="nk-status-symbol" aria-hidden="true"></span>
                 <span class="nk-hg-check" node_ref=els.check>{check_text(&c)}</span>
             </span>
             <span class="nk-hg-cell-words">
@@ -436,9 +422,9 @@ fn HealthCell(
             </span>
             <span class="nk-hg-reason" node_ref=els.reason hidden=reason.is_empty() data-testid=(!reason.is_empty()).then_some("health-cell-reason")>{reason.clone()}</span>
             <span class="nk-hg-since" node_ref=els.since hidden=c.since.is_empty()>{c.since.clone()}</span>
-            <span class="nk-hg-strip" data-testid="health-strip" data-polls=c.strip.len().to_string() aria-hidden="true" node_ref=els.strip>
-                {(0..STRIP_LEN).map(|k| view! { <i class=tick_class(&c.strip, k)></i> }).collect_view()}
-            </span>
+            // One element: its ticks are a background the stylesheet draws from `--hs`.
+            <span class="nk-hg-strip" data-testid="health-strip" data-polls=c.strip.len().to_string() aria-hidden="true"
+                node_ref=els.strip style=dom::strip_style(&c.strip)></span>
         </button>
     }
 }
@@ -448,24 +434,6 @@ fn bool_str(b: bool) -> &'static str {
         "true"
     } else {
         "false"
-    }
-}
-
-fn cell_class(c: &CellView) -> &'static str {
-    cell_class_word(c.state, c.stale)
-}
-
-/// A cell's class for its state and staleness (a fixed word, so patches reuse it).
-fn cell_class_word(state: HealthState, stale: bool) -> &'static str {
-    match (state, stale) {
-        (HealthState::Ok, false) => "nk-hg-cell nk-hg-ok",
-        (HealthState::Warn, false) => "nk-hg-cell nk-hg-warn",
-        (HealthState::Fail, false) => "nk-hg-cell nk-hg-fail",
-        (HealthState::Unknown, false) => "nk-hg-cell nk-hg-unknown",
-        (HealthState::Ok, true) => "nk-hg-cell nk-hg-ok nk-hg-stale",
-        (HealthState::Warn, true) => "nk-hg-cell nk-hg-warn nk-hg-stale",
-        (HealthState::Fail, true) => "nk-hg-cell nk-hg-fail nk-hg-stale",
-        (HealthState::Unknown, true) => "nk-hg-cell nk-hg-unknown nk-hg-stale",
     }
 }
 
@@ -481,7 +449,6 @@ fn check_text(c: &CellView) -> String {
 #[derive(Clone)]
 struct Found {
     button: web_sys::HtmlElement,
-    symbol: web_sys::HtmlElement,
     check: web_sys::HtmlElement,
     word: web_sys::HtmlElement,
     raw: web_sys::HtmlElement,
@@ -490,27 +457,16 @@ struct Found {
     reason: web_sys::HtmlElement,
     since: web_sys::HtmlElement,
     strip: web_sys::HtmlElement,
-    /// The text nodes of the symbol, the word and the raw word, when each has exactly one.
-    symbol_text: Option<web_sys::Node>,
-    word_text: Option<web_sys::Node>,
-    raw_text: Option<web_sys::Node>,
 }
 
 impl Found {
     /// The elements, once every one of them is in the page.
     fn of(els: &CellEls) -> Option<Self> {
-        let symbol: web_sys::HtmlElement = els.symbol.get_untracked()?.into();
-        let word: web_sys::HtmlElement = els.word.get_untracked()?.into();
-        let raw: web_sys::HtmlElement = els.raw.get_untracked()?.into();
         Some(Self {
             button: els.button.get_untracked()?.into(),
-            symbol_text: dom::only_text(&symbol),
-            word_text: dom::only_text(&word),
-            raw_text: dom::only_text(&raw),
-            symbol,
             check: els.check.get_untracked()?.into(),
-            word,
-            raw,
+            word: els.word.get_untracked()?.into(),
+            raw: els.raw.get_untracked()?.into(),
             stale: els.stale.get_untracked()?.into(),
             flap: els.flap.get_untracked()?.into(),
             reason: els.reason.get_untracked()?.into(),
@@ -532,37 +488,38 @@ fn show(el: &web_sys::HtmlElement, visible: bool, testid: Option<&'static str>) 
     }
 }
 
-/// Whether `next` is `prev` with one more poll at the end (the oldest dropped once the
-/// strip is full): then the ticks shift by one instead of being rewritten.
-fn shifted_by_one(prev: &[HealthState], next: &[HealthState]) -> bool {
-    match next.len().checked_sub(prev.len()) {
-        Some(1) => next[..prev.len()] == *prev,
-        Some(0) => {
-            !prev.is_empty() && next.len() == STRIP_LEN && next[..next.len() - 1] == prev[1..]
-        }
-        _ => false,
-    }
-}
-
 /// Applies the difference between two versions of a cell to its elements: only what
-/// changed is written (a flip is the class, the two state attributes, `data-raw`, two
-/// words and one moved history tick). Fixed words go through page strings made once.
+/// changed is written. A flip (state, word, raw word, "since", strip) is one call into the
+/// page; colours and the symbol follow `data-status` and `data-stale` in the stylesheet.
 fn patch(f: &Found, prev: &CellView, next: &CellView) {
     let b = &f.button;
-    if (prev.state, prev.stale) != (next.state, next.stale) {
-        dom::set_word_class(b, cell_class_word(next.state, next.stale));
+    let state = (prev.state != next.state).then(|| next.state.as_str());
+    let writes = dom::CellWrites {
+        status: state,
+        word: (prev.state != next.state).then(|| word(next.state)),
+        raw: (prev.raw_status != next.raw_status).then_some(next.raw_status.as_str()),
+        since: (prev.since != next.since).then_some(next.since.as_str()),
+        strip: (prev.strip != next.strip).then_some(next.strip.as_slice()),
+    };
+    if writes.status.is_some()
+        || writes.raw.is_some()
+        || writes.since.is_some()
+        || writes.strip.is_some()
+    {
+        let parts = dom::CellParts {
+            button: b,
+            word: &f.word,
+            raw: &f.raw,
+            since: &f.since,
+            strip: &f.strip,
+        };
+        dom::patch_cell(&parts, &writes);
     }
     if prev.service != next.service {
         dom::set_text_attribute(b, "data-service", &next.service);
     }
     if prev.check != next.check {
         dom::set_text_attribute(b, "data-check", &next.check);
-    }
-    if prev.state != next.state {
-        dom::set_word_attribute(b, "data-state", next.state.as_str());
-        dom::set_word_attribute(b, "data-status", next.state.as_str());
-        dom::set_word_words(&f.symbol, f.symbol_text.as_ref(), symbol(next.state));
-        dom::set_word_words(&f.word, f.word_text.as_ref(), word(next.state));
     }
     if prev.stale != next.stale {
         dom::set_word_attribute(b, "data-stale", bool_str(next.stale));
@@ -578,39 +535,11 @@ fn patch(f: &Found, prev: &CellView, next: &CellView) {
         dom::set_free_text(&f.reason, reason);
         show(&f.reason, !reason.is_empty(), Some("health-cell-reason"));
     }
-    if prev.raw_status != next.raw_status {
-        dom::set_text_attribute(b, "data-raw", &next.raw_status);
-        dom::set_free_words(&f.raw, f.raw_text.as_ref(), &next.raw_status);
-    }
     if (&prev.check, &prev.members) != (&next.check, &next.members) {
         f.check.set_text_content(Some(&check_text(next)));
     }
-    if prev.since != next.since {
-        dom::set_free_text(&f.since, &next.since);
-        show(&f.since, !next.since.is_empty(), None);
-    }
-    if prev.strip != next.strip {
-        let strip = &f.strip;
-        if prev.strip.len() != next.strip.len() {
-            dom::set_text_attribute(strip, "data-polls", &next.strip.len().to_string());
-        }
-        if shifted_by_one(&prev.strip, &next.strip) {
-            // The oldest tick (or a blank one) becomes the newest.
-            if let Some(t) = strip.first_element_child() {
-                let _ = strip.append_child(&t);
-                dom::set_word_class(&t, tick_class(&next.strip, STRIP_LEN - 1));
-            }
-        } else {
-            let mut tick = strip.first_element_child();
-            for k in 0..STRIP_LEN {
-                let Some(t) = tick else { break };
-                let class = tick_class(&next.strip, k);
-                if class != tick_class(&prev.strip, k) {
-                    dom::set_word_class(&t, class);
-                }
-                tick = t.next_element_sibling();
-            }
-        }
+    if prev.strip.len() != next.strip.len() {
+        dom::set_text_attribute(&f.strip, "data-polls", &next.strip.len().to_string());
     }
 }
 
