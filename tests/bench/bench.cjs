@@ -392,7 +392,9 @@ function requestTimeline(res) {
   const r0 = (v) => (v === undefined ? null : Math.round(v));
   const durations = q.map((r) => r.end - r.start).sort((a, b) => a - b);
   return {
-    wasm_end_ms: r0(wasm && wasm.end), config_start_ms: r0(cfg && cfg.start),
+    wasm_end_ms: r0(wasm && wasm.end), config_start_ms: r0(cfg && cfg.start), config_end_ms: r0(cfg && cfg.end),
+    // 1 when the app's own fetch took index.html's preload (2 would mean it asked again).
+    config_requests: res.filter((r) => r.url.includes('datasources.json')).length,
     first_query_ms: r0(Math.min(...q.map((r) => r.start))), last_query_end_ms: r0(Math.max(...q.map((r) => r.end))),
     query_ms_median: r0(durations[Math.floor(durations.length / 2)]), max_in_flight: most, exemplar_requests: ex.length,
     exemplars_before_last_query: ex.filter((r) => r.start < Math.max(...q.map((x) => x.end))).length,
@@ -485,10 +487,39 @@ async function b7() {
   page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
   const samples = [];
   const t0 = Date.now();
+  // A build with the `alloc-stats` feature (src/io/bench/alloc_stats.rs) also reports, per
+  // 5 s window (one refresh round), the live and peak live heap bytes, the phase that made
+  // the peak, the largest allocations, and every growth of wasm memory with its cause.
+  const readAlloc = () => page.evaluate(() => {
+    const b = window.wasmBindings;
+    if (!b.bench_alloc_stats) return null;
+    const st = JSON.parse(b.bench_alloc_stats());
+    b.bench_alloc_window();
+    return st;
+  });
+  const loadAlloc = await readAlloc();
+  const alloc = loadAlloc ? { load: loadAlloc, rounds: [] } : null;
+  let allocDone = false;
+  const allocLoop = (async () => {
+    if (!alloc) return;
+    while (!allocDone) {
+      await new Promise((ok) => setTimeout(ok, 5000));
+      if (allocDone) break;
+      const st = await readAlloc().catch(() => null);
+      if (st) alloc.rounds.push({ s: +((Date.now() - t0) / 1000).toFixed(1), live: st.live, peak: st.peak, peak_phase: st.peak_phase, wasm: st.wasm, phase_peak: st.phase_peak, largest: st.largest.slice(0, 4) });
+    }
+  })();
   while (Date.now() - t0 < SOAK_S * 1000) {
     await new Promise((ok) => setTimeout(ok, Math.max(1000, Math.min(15000, SOAK_S * 1000 - (Date.now() - t0)))));
     const m = await memory(page);
     samples.push({ s: Math.round((Date.now() - t0) / 1000), js_used: m.js_used, wasm: m.wasm, in_flight: inFlight.size });
+  }
+  allocDone = true;
+  await allocLoop;
+  if (alloc) {
+    const end = await readAlloc();
+    alloc.grows = end.grows;
+    alloc.end = { live: end.live, wasm: end.wasm };
   }
   const after = samples.length ? { ...samples[samples.length - 1], total: samples[samples.length - 1].js_used + samples[samples.length - 1].wasm } : before;
   const states = await page.evaluate(() => [...document.querySelectorAll('[data-testid="panel"]')].map((p) => p.getAttribute('data-state')));
@@ -497,6 +528,7 @@ async function b7() {
   const errors = [...page.errors, ...consoleErrors, ...states.filter((s) => s === 'error').map(() => 'a panel in error')];
   return {
     soak_s: SOAK_S, refresh_s: 5, refresh_queries: queries0, before, after, samples, growth_pct: 100 * growth,
+    alloc,
     panels_ok_after: states.filter((s) => s === 'ok').length,
     errors: errors.slice(0, 20), error_count: errors.length, max_in_flight: maxInFlight, in_flight_end: inFlight.size,
     target_mb: 60,
