@@ -16,6 +16,55 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
+#[cfg(feature = "alloc-stats")]
+mod alloc_stats;
+
+/// The phases `phase` can name, for the allocation counters of the `alloc-stats` build:
+/// `other` is everything unnamed (the reactive graph, chart models, painting).
+pub const PHASE_NAMES: [&str; 5] = ["other", "body", "decode", "store", "exemplars"];
+
+/// A named phase of the fetch path, for the allocation counters.
+#[derive(Clone, Copy)]
+pub enum Phase {
+    /// Copying a response body into wasm memory.
+    Body = 1,
+    /// Decoding a query answer into a frame.
+    Decode = 2,
+    /// Storing a panel's frames (and what the store runs synchronously).
+    Store = 3,
+    /// Reading and decoding exemplars.
+    Exemplars = 4,
+}
+
+/// Marks the code until the guard drops as `phase` in the `alloc-stats` build; compiles
+/// to nothing otherwise.
+#[must_use]
+pub struct PhaseGuard {
+    #[cfg(feature = "alloc-stats")]
+    previous: usize,
+}
+
+/// Enters `phase` until the returned guard drops.
+#[inline(always)]
+pub fn phase(phase: Phase) -> PhaseGuard {
+    #[cfg(feature = "alloc-stats")]
+    {
+        PhaseGuard { previous: alloc_stats::set_phase(phase as usize) }
+    }
+    #[cfg(not(feature = "alloc-stats"))]
+    {
+        let _ = phase;
+        PhaseGuard {}
+    }
+}
+
+#[cfg(feature = "alloc-stats")]
+impl Drop for PhaseGuard {
+    fn drop(&mut self) {
+        alloc_stats::set_phase(self.previous);
+    }
+}
+
 thread_local! {
     static FRAME: RefCell<Option<(Frame, TimeRange)>> = const { RefCell::new(None) };
 }

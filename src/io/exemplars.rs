@@ -55,6 +55,7 @@ async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Vec<ExemplarSerie
     let promql = prom::compile(&job.query, window_s).map_err(|e| e.to_string())?;
     let request = prom::query_exemplars(&ds.url, &promql, job.range).with_headers(ds.request_headers());
     let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await?;
+    let _phase = crate::io::bench::phase(crate::io::bench::Phase::Exemplars);
     if let Some(f) = prom::sniff_body(&raw.body) {
         LEARNED.with(|l| l.borrow_mut().insert(ds.name.clone(), f));
     }

@@ -41,6 +41,7 @@ async fn prometheus(ds: &Datasource, job: &QueryJob) -> Result<Frame, String> {
     let promql = prom::compile(&job.query, window_s).map_err(|e| e.to_string())?;
     let request = prom::query_range(&ds.url, &promql, job.range, job.step_ms, Some(ds.timeout_ms()), None).with_headers(ds.request_headers());
     let raw = http::send(&ds.name, outgoing(request), ds.timeout_ms()).await.map_err(|e| format!("Prometheus \"{}\": {e}", ds.name))?;
+    let _phase = crate::io::bench::phase(crate::io::bench::Phase::Decode);
     let mut frame = prom::parse_query_range(raw.status, raw.content_type.as_deref(), &raw.body, job.step_ms).map_err(|e| match e {
         prom::PromError::SignIn { .. } => format!("Sign-in expired at {} — reload the page to sign in again.", ds.name),
         other => format!("Prometheus \"{}\": {other}", ds.name),

@@ -107,6 +107,7 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
         };
         let succeeded = result.is_ok();
         let now = now_ms();
+        let phase = crate::io::bench::phase(crate::io::bench::Phase::Store);
         let retry = state
             .fetches
             .try_update(|m| {
@@ -118,6 +119,7 @@ fn fetch_panel(state: AppState, panel: Panel, range: TimeRange, registry: Regist
                 current.then(|| entry.retry_delay_ms()).flatten()
             })
             .flatten();
+        drop(phase);
         // Exemplars come after the chart's data is stored and never fail the panel.
         // They wait until no panel query is queued for the datasource's connections:
         // 24 exemplar requests interleaved with 24 panel queries in 6 slots delayed the
