@@ -11,6 +11,9 @@ use std::rc::Rc;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+mod body;
+pub use body::Body;
+
 /// Largest response body Napkin reads (32 MiB); larger answers are refused with a message.
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
@@ -32,7 +35,7 @@ pub struct Outgoing {
 pub struct RawResponse {
     pub status: u16,
     pub content_type: Option<String>,
-    pub body: Vec<u8>,
+    pub body: Body,
 }
 
 type Outcome = Result<Rc<RawResponse>, String>;
@@ -177,11 +180,11 @@ enum BodyError {
 /// Reads the body chunk by chunk from its `ReadableStream`, keeping at most
 /// `MAX_BODY_BYTES`: the first chunk past the cap cancels the stream (which stops the
 /// download) instead of buffering the rest. Chunks stay in JavaScript until the body is
-/// complete and are then copied once into wasm memory of exactly the right size, so a
-/// refused answer never grows wasm memory. The abort signal of the request also ends
+/// complete and are then copied once into wasm memory (a pooled buffer, see `body.rs`), so
+/// a refused answer never grows wasm memory. The abort signal of the request also ends
 /// the read, so the timeout covers the body.
-async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, BodyError> {
-    let Some(stream) = response.body() else { return Ok(Vec::new()) };
+async fn read_capped(response: &web_sys::Response) -> Result<Body, BodyError> {
+    let Some(stream) = response.body() else { return Ok(Body::default()) };
     let reader = web_sys::ReadableStreamDefaultReader::new(&stream).map_err(BodyError::Read)?;
     let mut chunks: Vec<js_sys::Uint8Array> = Vec::new();
     let mut total = 0usize;
@@ -201,11 +204,12 @@ async fn read_capped(response: &web_sys::Response) -> Result<Vec<u8>, BodyError>
         }
         chunks.push(bytes);
     }
-    let mut body = vec![0u8; total];
+    let _phase = crate::io::bench::phase(crate::io::bench::Phase::Body);
+    let mut body = Body::zeroed(total);
     let mut at = 0;
     for bytes in chunks {
         let end = at + bytes.length() as usize;
-        bytes.copy_to(&mut body[at..end]);
+        bytes.copy_to(&mut body.as_mut_slice()[at..end]);
         at = end;
     }
     Ok(body)
