@@ -9,7 +9,7 @@
 //! through the plot's `aria-describedby`.
 
 use super::state::use_app;
-use crate::core::chart::{build, ChartOptions};
+use crate::core::chart::{build, ChartModel, ChartOptions};
 use crate::core::fetch_state::PanelFetch;
 use crate::core::drill::{chart_gesture, ChartGesture};
 use crate::core::range_select::{self, Buckets, Cursor, KeyResult};
@@ -119,19 +119,28 @@ pub fn ChartPanel(
     // Only the data the chart draws: a refresh starting or failing changes the fetch state
     // but not this, so it neither rebuilds the model nor repaints the canvas.
     let data = Memo::new(move |_| fetch.with(|f| ChartData(f.frames.clone(), f.data_range)));
-    let model = Memo::new(move |_| {
+    // The previous model is dropped before the next one is built, so the new model's
+    // buffers reuse the old one's memory instead of growing wasm memory while both are
+    // alive (B7: 24 panels × 3 series of ~2,000 points, rebuilt on every refresh). With
+    // the old model gone there is nothing to compare with, so every rebuild counts as a
+    // change: a rebuild only runs when an input notified, which repaints anyway.
+    let model = Memo::new_owning(move |previous: Option<Option<ChartModel>>| {
+        let had_model = matches!(previous, Some(Some(_)));
+        drop(previous);
         let w = width.get();
-        if w <= 0.0 {
-            return None;
-        }
-        let utc = state.utc.get();
-        let hidden = hidden.get();
-        data.with(|ChartData(frames, range)| {
-            let (frames, range) = (frames.as_ref()?, (*range)?);
-            let offset = if utc { 0 } else { local_offset_minutes(range.to_ms()) };
-            let opts = ChartOptions { unit, thresholds: thresholds.as_ref(), width_px: w as u32, hidden: &hidden, offset_minutes: offset };
-            Some(build(frames, range, &opts))
-        })
+        let next = (w > 0.0).then(|| {
+            let utc = state.utc.get();
+            let hidden = hidden.get();
+            data.with(|ChartData(frames, range)| {
+                let (frames, range) = (frames.as_ref()?, (*range)?);
+                let offset = if utc { 0 } else { local_offset_minutes(range.to_ms()) };
+                let opts = ChartOptions { unit, thresholds: thresholds.as_ref(), width_px: w as u32, hidden: &hidden, offset_minutes: offset };
+                Some(build(frames, range, &opts))
+            })
+        });
+        let next = next.flatten();
+        let changed = had_model || next.is_some();
+        (next, changed)
     });
 
     // Painting is the effect's only job: it queues the model for the next free frame
