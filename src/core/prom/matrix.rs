@@ -63,6 +63,11 @@ pub fn read_matrix(body: &[u8], step_ms: i64, max_series: usize, max_samples: us
 
 /// A cursor over the body. Its per-byte helpers are `inline(always)`: the release build
 /// optimises for size (`opt-level = "z"`), which otherwise leaves them as calls per byte.
+/// Sample vectors are allocated in multiples of this many elements (512 bytes), so the
+/// vectors of one refresh fit the blocks the previous refresh freed, although answers
+/// differ by a few samples (B7: exact sizes left holes a few bytes too small).
+const CAPACITY_STEP: usize = 64;
+
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
@@ -233,10 +238,21 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// The number of `[` before the next `]]` (the end of a `values` array): the first
+    /// series' sample count, so that its vectors are not grown by doubling either (each
+    /// doubling left a freed block behind). An estimate only: it sizes, never decides.
+    fn count_ahead(&self) -> usize {
+        let rest = self.b.get(self.i..).unwrap_or_default();
+        let end = rest.windows(2).position(|w| w == b"]]").unwrap_or(0);
+        rest[..end].iter().filter(|&&c| c == b'[').count()
+    }
+
     /// The `values` array of `[unix_seconds, "value"]` pairs.
     fn values(&mut self) -> Option<(Vec<i64>, Vec<f64>)> {
         self.byte(b'[')?;
-        let (mut times, mut values) = (Vec::with_capacity(self.hint), Vec::with_capacity(self.hint));
+        let expected = if self.hint > 0 { self.hint } else { self.count_ahead() };
+        let capacity = expected.div_ceil(CAPACITY_STEP) * CAPACITY_STEP;
+        let (mut times, mut values) = (Vec::with_capacity(capacity), Vec::with_capacity(capacity));
         self.ws();
         if self.peek()? == b']' {
             self.i += 1;
