@@ -20,6 +20,13 @@ use leptos::prelude::*;
 /// mounted in it made that task longer (B4's longest task).
 pub const MOUNT_PER_FRAME: usize = 3;
 
+/// How long panels wait for `datasources.json` before mounting anyway. Mounting starts
+/// once the datasources are known, so the panels' queries (started by the fetcher when
+/// they are) leave before the mounting frames rather than behind them (B4: the answer's
+/// tasks waited behind 3-panel frames); a slow or hanging file only delays the panels
+/// by this much.
+const CONFIG_WAIT_MS: u64 = 300;
+
 /// Grows `mounted` by [`MOUNT_PER_FRAME`] every animation frame until it covers `total`;
 /// `growing` is true while such a chain of frames runs.
 fn mount_more(mounted: RwSignal<usize>, total: Memo<usize>, growing: StoredValue<bool>) {
@@ -66,8 +73,16 @@ pub fn Grid() -> impl IntoView {
     let total = Memo::new(move |_| items.with(Vec::len));
     let mounted = RwSignal::new(0);
     let growing = StoredValue::new(false);
+    let waited = RwSignal::new(false);
+    set_timeout(
+        move || {
+            waited.try_set(true);
+        },
+        std::time::Duration::from_millis(CONFIG_WAIT_MS),
+    );
     Effect::new(move |_| {
-        if total.get() > mounted.get_untracked() && !growing.get_value() {
+        let ready = waited.get() || state.registry.with(Option::is_some);
+        if ready && total.get() > mounted.get_untracked() && !growing.get_value() {
             growing.set_value(true);
             mount_more(mounted, total, growing);
         }
