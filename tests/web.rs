@@ -159,7 +159,11 @@ async fn banner_is_unknown_until_tiles_have_data_and_fails_when_one_fails() {
 async fn kpi_tile_shows_value_unit_and_status_and_errors_stay_in_their_panel() {
     let state = StoredValue::new(None::<AppState>);
     let (host, _mounted) = mount(move || {
-        state.set_value(Some(AppState::provide(shop_overview())));
+        let app = AppState::provide(shop_overview());
+        // The datasources are known (only the demo here): the grid mounts its panels once
+        // they are, or after a wait (`ui::grid`), as the app does after `datasources.json`.
+        app.registry.set(Some(Registry::default()));
+        state.set_value(Some(app));
         view! { <Grid/> }
     });
     tick().await;
