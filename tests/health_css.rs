@@ -27,13 +27,13 @@ fn each_state_symbol_in_the_stylesheet_is_the_cores() {
 #[test]
 fn every_colour_the_strip_gradient_names_is_defined_on_the_strip() {
     let css = stylesheet();
-    let strip_rule = css.split(".nk-hg-strip {").nth(1).and_then(|r| r.split('}').next()).expect("a .nk-hg-strip rule");
+    let strip_rule = css.split(".nk-hg-row, .nk-hg-strip {").nth(1).and_then(|r| r.split('}').next()).expect("a `.nk-hg-row, .nk-hg-strip` rule (rows carry their cells' common strip)");
     let mut strips: Vec<Vec<HealthState>> = STATES.iter().map(|s| vec![*s]).collect();
     strips.push(Vec::new());
     for strip in strips {
         let gradient = strip_gradient(&strip);
         for name in gradient.split("var(").skip(1).map(|v| v.split(')').next().unwrap_or("")) {
-            assert!(strip_rule.contains(&format!("{name}:")), "`{name}` (from {gradient}) is not defined in .nk-hg-strip");
+            assert!(strip_rule.contains(&format!("{name}:")), "`{name}` (from {gradient}) is not defined on .nk-hg-row and .nk-hg-strip");
         }
     }
 }

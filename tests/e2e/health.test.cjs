@@ -213,6 +213,19 @@ test('health grid: hide all-green, detail popover with the raw answer, history s
     const strip = c && c.querySelector('[data-testid="health-strip"]');
     return strip && Number(strip.getAttribute('data-polls')) >= 3;
   });
+  // What the strip draws (its own `--hs`, or the one its row carries for cells that show
+  // the same): the flipping endpoint's shows both of its states, and no strip is blank.
+  await waitFor(page, "the flipping endpoint's strip drawing both states", () => {
+    const c = document.querySelector('[data-testid="health-cell"][data-service="flip"]');
+    // The computed value has the colours resolved: `linear-gradient(90deg,C 0 P%,…)`.
+    const hs = getComputedStyle(c.querySelector('[data-testid="health-strip"]')).getPropertyValue('--hs');
+    const colours = hs.replace(/^\s*linear-gradient\(90deg,/, '').split(/ 0 \d+%[,)]/).map((x) => x.trim()).filter((x) => x && x !== 'transparent');
+    return new Set(colours).size >= 2;
+  });
+  const blank = await page.evaluate(() => [...document.querySelectorAll('[data-testid="health-strip"]')]
+    .filter((s) => !/^\s*linear-gradient\(/.test(getComputedStyle(s).getPropertyValue('--hs')))
+    .map((s) => s.closest('[data-testid="health-cell"]').getAttribute('data-service')));
+  assert.deepEqual(blank, [], 'every history strip draws a gradient');
   assert.deepEqual(uncaught(page), []);
   await page.context().close();
 });

@@ -11,7 +11,8 @@
 //! format (`list.rs`, `ietf.rs`, `spring.rs`, `k8s.rs`, `gatus.rs`), `parse.rs` (format
 //! choice), `assemble.rs` (overall verdict and the service's own cell), `freshness.rs`,
 //! `history.rs`, `grid.rs`, `view.rs` (the painted grid), `live.rs` (the same, updated
-//! per poll), `strip.rs` (a history strip as one CSS background), `demo.rs` and `prometheus.rs`.
+//! per poll), `strip.rs` (a history strip as one CSS background), `patch.rs` (a poll's cell
+//! changes packed for the page), `demo.rs` and `prometheus.rs`.
 
 mod assemble;
 mod demo;
@@ -28,6 +29,7 @@ mod live;
 mod model;
 mod order;
 mod parse;
+mod patch;
 mod prometheus;
 mod spring;
 mod state;
@@ -48,6 +50,7 @@ pub use history::{History, HistoryBook, FLAP_CHANGES, FLAP_WINDOW, HISTORY_LEN};
 pub use model::{reason, Check, Format, ProbeResult, CORS_HINT, SELF_CHECK};
 pub use order::stay_put;
 pub use parse::parse;
+pub use patch::{bool_word, check_text, common_strip, part, CellBatch};
 pub use prometheus::{checks_from_frame, probe_from_frame, probes_by_label};
 pub use state::HealthState;
 pub use strip::{strip_gradient, strip_key};

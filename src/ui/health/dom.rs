@@ -1,212 +1,159 @@
-//! Cheap page writes for the health grid's patches (issue #7, B6): the few words a cell
-//! can show (classes, states, symbols, attribute names) are turned into page strings once
-//! and reused, so a flip of 500 cells does not decode thousands of strings again; and the
-//! rows are put in order with the fewest moves (`core::health::stay_put`). A flipped cell
-//! is patched by one call into the page ([`patch_cell`]) that writes only what changed.
+//! The health grid's page writes (issue #7, B6): a poll's cell changes go into the page in
+//! one call, and rows are put in order with the fewest moves (`core::health::stay_put`).
+//!
+//! Each mounted cell gets a slot number and its elements are handed to the page once
+//! ([`register`]); a poll then packs every changed cell into a `core::health::CellBatch`
+//! (what to write is decided there) and [`apply`] passes it as one `Uint32Array` of
+//! records plus one string table, so the per-cell work is page writes only, with no call
+//! between wasm and the page and no string decoded per cell.
 
-use crate::core::health::{stay_put, strip_gradient, strip_key, HealthState};
+use crate::core::health::{stay_put, strip_gradient, CellBatch, HealthState};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use wasm_bindgen::prelude::*;
 
-#[wasm_bindgen]
-extern "C" {
-    /// Any element or node of the page, for the two setters below.
-    type PageNode;
-    /// `Element.setAttribute` with names and values already in the page.
-    #[wasm_bindgen(method, js_name = setAttribute)]
-    fn set_attribute_js(this: &PageNode, name: &JsValue, value: &JsValue);
-    /// The `textContent` setter with a value already in the page.
-    #[wasm_bindgen(method, setter = textContent)]
-    fn set_text_js(this: &PageNode, value: &JsValue);
-}
-
 #[wasm_bindgen(inline_js = r#"
+const cells = [];
 function put(el, v) {
   const t = el.firstChild;
   if (t && t.nodeType === 3 && !t.nextSibling) t.nodeValue = v; else el.textContent = v;
 }
-export function nk_hg_patch(b, word, raw, since, strip, status, wordV, rawV, sinceV, stripV) {
-  if (status !== undefined) { b.setAttribute('data-state', status); b.setAttribute('data-status', status); }
-  if (wordV !== undefined) put(word, wordV);
-  if (rawV !== undefined) { b.setAttribute('data-raw', rawV); put(raw, rawV); }
-  if (sinceV !== undefined) { put(since, sinceV); since.hidden = sinceV === ''; }
-  if (stripV !== undefined) strip.style.setProperty('--hs', stripV);
+function hook(el, on, id) {
+  if (on) el.setAttribute('data-testid', id); else el.removeAttribute('data-testid');
+}
+export function nk_hg_register(slot, button, check, word, raw, stale, flap, reason, since, strip) {
+  cells[slot] = { button, check, word, raw, stale, flap, reason, since, strip };
+}
+export function nk_hg_forget(slot) {
+  cells[slot] = undefined;
+}
+export function nk_hg_apply(ops, text, bounds) {
+  const s = new Array(Math.max(0, bounds.length - 1));
+  for (let i = 0; i < s.length; i++) s[i] = text.slice(bounds[i], bounds[i + 1]);
+  for (let k = 0; k < ops.length;) {
+    const c = cells[ops[k]], m = ops[k + 1];
+    let a = k + 3;
+    k = a + ops[k + 2];
+    if (c === undefined) continue;
+    const b = c.button;
+    if (m & 1) { const v = s[ops[a++]]; b.setAttribute('data-state', v); b.setAttribute('data-status', v); put(c.word, s[ops[a++]]); }
+    if (m & 2) { const v = s[ops[a++]]; b.setAttribute('data-raw', v); put(c.raw, v); }
+    if (m & 4) { const v = s[ops[a++]]; put(c.since, v); c.since.hidden = v === ''; }
+    if (m & 8) { const v = s[ops[a++]]; if (v === '') c.strip.style.removeProperty('--hs'); else c.strip.style.setProperty('--hs', v); }
+    if (m & 16) { const v = s[ops[a++]]; b.setAttribute('data-stale', v); c.stale.hidden = v !== 'true'; }
+    if (m & 32) { const v = s[ops[a++]]; b.setAttribute('data-flapping', v); c.flap.hidden = v !== 'true'; hook(c.flap, v === 'true', 'health-flapping'); }
+    if (m & 64) { const v = s[ops[a++]]; b.setAttribute('data-reason', v); put(c.reason, v); c.reason.hidden = v === ''; hook(c.reason, v !== '', 'health-cell-reason'); }
+    if (m & 128) b.setAttribute('data-service', s[ops[a++]]);
+    if (m & 256) b.setAttribute('data-check', s[ops[a++]]);
+    if (m & 512) put(c.check, s[ops[a++]]);
+    if (m & 1024) c.strip.setAttribute('data-polls', s[ops[a++]]);
+  }
+}
+export function nk_hg_row_strip(row, v) {
+  row.style.setProperty('--hs', v);
+}
+export function nk_hg_move(parent, node, before) {
+  if (typeof parent.moveBefore === 'function' && node.isConnected && parent.isConnected) {
+    try { parent.moveBefore(node, before); return; } catch (e) { /* fall back below */ }
+  }
+  parent.insertBefore(node, before);
 }
 "#)]
 extern "C" {
-    /// Writes a cell's common changes in one call: its state (both state attributes), its
-    /// word, its raw status word (attribute and words), its "since" words (hidden when
-    /// empty) and its history strip's background. An `undefined` value is left as it is.
+    /// Hands a cell's elements to the page under a slot number.
     #[allow(clippy::too_many_arguments)]
-    fn nk_hg_patch(
+    fn nk_hg_register(
+        slot: u32,
         button: &JsValue,
+        check: &JsValue,
         word: &JsValue,
         raw: &JsValue,
+        stale: &JsValue,
+        flap: &JsValue,
+        reason: &JsValue,
         since: &JsValue,
         strip: &JsValue,
-        status: &JsValue,
-        word_value: &JsValue,
-        raw_value: &JsValue,
-        since_value: &JsValue,
-        strip_value: &JsValue,
     );
+    /// Drops the page's hold on a slot's elements.
+    fn nk_hg_forget(slot: u32);
+    /// Applies a packed batch (`core::health::CellBatch`: records, text, boundaries).
+    fn nk_hg_apply(ops: &[u32], text: &str, bounds: &[u32]);
+    /// Sets the strip a row's cells inherit (the custom property `--hs` on the row).
+    fn nk_hg_row_strip(row: &JsValue, gradient: &str);
+    /// Moves `node` before `before` (at the end when null) keeping its state
+    /// (`moveBefore` where the browser has it, else `insertBefore`).
+    fn nk_hg_move(parent: &JsValue, node: &JsValue, before: &JsValue);
 }
 
-/// The elements [`patch_cell`] writes to.
+/// The elements of a mounted cell that patches write to.
 pub struct CellParts<'a> {
     pub button: &'a web_sys::Element,
+    pub check: &'a web_sys::Element,
     pub word: &'a web_sys::Element,
     pub raw: &'a web_sys::Element,
+    pub stale: &'a web_sys::Element,
+    pub flap: &'a web_sys::Element,
+    pub reason: &'a web_sys::Element,
     pub since: &'a web_sys::Element,
     pub strip: &'a web_sys::Element,
 }
 
-/// What [`patch_cell`] writes; `None` leaves that part as it is.
-#[derive(Default)]
-pub struct CellWrites<'a> {
-    /// The state word for `data-state` and `data-status`.
-    pub status: Option<&'static str>,
-    /// The visible state word.
-    pub word: Option<&'static str>,
-    pub raw: Option<&'a str>,
-    pub since: Option<&'a str>,
-    pub strip: Option<&'a [HealthState]>,
-}
-
 thread_local! {
-    /// Page strings for the fixed words, made on first use, found by the word's address
-    /// (a few dozen words: a scan of addresses is cheaper than hashing the text).
-    static WORDS: RefCell<Vec<(usize, usize, JsValue)>> = const { RefCell::new(Vec::new()) };
-    /// Page strings for recent free texts (raw status words repeat across cells).
-    static TEXTS: RefCell<HashMap<String, JsValue>> = RefCell::new(HashMap::new());
-    /// Page strings for recent strip backgrounds, by `core::health::strip_key` (cells that
-    /// answered alike share a strip, so a poll makes a few of these, not one per cell).
-    static STRIPS: RefCell<HashMap<u64, JsValue>> = RefCell::new(HashMap::new());
+    /// Slot numbers: the next never used one, and those given back by removed cells.
+    static SLOTS: RefCell<(u32, Vec<u32>)> = const { RefCell::new((0, Vec::new())) };
 }
 
-/// The most free texts kept as page strings; the cache starts over when full.
-const MAX_TEXTS: usize = 256;
-
-/// The index of a fixed word's page string in the cache, made on first use.
-fn word_index(words: &mut Vec<(usize, usize, JsValue)>, word: &'static str) -> usize {
-    let key = (word.as_ptr() as usize, word.len());
-    match words.iter().position(|(p, l, _)| (*p, *l) == key) {
-        Some(k) => k,
-        None => {
-            words.push((key.0, key.1, JsValue::from_str(word)));
-            words.len() - 1
+/// A slot number for a new cell (numbers of removed cells are reused, so the page's
+/// table stays as large as the most cells ever mounted at once).
+pub fn new_slot() -> u32 {
+    SLOTS.with(|s| {
+        let mut s = s.borrow_mut();
+        match s.1.pop() {
+            Some(k) => k,
+            None => {
+                s.0 += 1;
+                s.0 - 1
+            }
         }
+    })
+}
+
+/// Hands a cell's elements to the page under its slot (once, on its first patch).
+pub fn register(slot: u32, p: &CellParts) {
+    nk_hg_register(
+        slot,
+        p.button.as_ref(),
+        p.check.as_ref(),
+        p.word.as_ref(),
+        p.raw.as_ref(),
+        p.stale.as_ref(),
+        p.flap.as_ref(),
+        p.reason.as_ref(),
+        p.since.as_ref(),
+        p.strip.as_ref(),
+    );
+}
+
+/// Forgets a removed cell's slot: the page lets go of its elements, the number is reused.
+pub fn forget(slot: u32) {
+    nk_hg_forget(slot);
+    SLOTS.with(|s| s.borrow_mut().1.push(slot));
+}
+
+/// Applies a poll's changed cells in one call into the page.
+pub fn apply(batch: &CellBatch) {
+    if !batch.is_empty() {
+        nk_hg_apply(batch.ops(), batch.text(), batch.bounds());
     }
 }
 
-/// Runs `f` with the page string for a fixed word.
-fn with_word<R>(word: &'static str, f: impl FnOnce(&JsValue) -> R) -> R {
-    WORDS.with(|w| {
-        let mut w = w.borrow_mut();
-        let k = word_index(&mut w, word);
-        f(&w[k].2)
-    })
-}
-
-/// Runs `f` with the page strings for two fixed words (one borrow of the cache).
-fn with_words<R>(a: &'static str, b: &'static str, f: impl FnOnce(&JsValue, &JsValue) -> R) -> R {
-    WORDS.with(|w| {
-        let mut w = w.borrow_mut();
-        let (i, j) = (word_index(&mut w, a), word_index(&mut w, b));
-        f(&w[i].2, &w[j].2)
-    })
-}
-
-/// Runs `f` with a page string for a free text, reusing a recent one.
-fn with_text<R>(text: &str, f: impl FnOnce(&JsValue) -> R) -> R {
-    TEXTS.with(|t| {
-        let mut t = t.borrow_mut();
-        if !t.contains_key(text) {
-            if t.len() >= MAX_TEXTS {
-                t.clear();
-            }
-            t.insert(text.to_string(), JsValue::from_str(text));
-        }
-        match t.get(text) {
-            Some(v) => f(v),
-            None => f(&JsValue::from_str(text)),
-        }
-    })
+/// Sets the strip a row carries for its cells that show the same (`core::health::common_strip`).
+pub fn set_row_strip(row: &web_sys::Element, strip: &[HealthState]) {
+    nk_hg_row_strip(row.as_ref(), &strip_gradient(strip));
 }
 
 /// The strip's background as a `style` attribute, for a cell's first drawing.
 pub fn strip_style(strip: &[HealthState]) -> String {
     format!("--hs:{}", strip_gradient(strip))
-}
-
-/// Writes what changed in a cell with one call into the page; fixed words, recent texts
-/// and recent strips go as page strings made once (each cache is borrowed once).
-pub fn patch_cell(parts: &CellParts, w: &CellWrites) {
-    WORDS.with(|words| {
-        TEXTS.with(|texts| {
-            STRIPS.with(|strips| {
-                let mut words = words.borrow_mut();
-                let status = w.status.map(|x| word_index(&mut words, x));
-                let word = w.word.map(|x| word_index(&mut words, x));
-                let mut texts = texts.borrow_mut();
-                if texts.len() + 2 > MAX_TEXTS {
-                    texts.clear();
-                }
-                for t in [w.raw, w.since].into_iter().flatten() {
-                    if !texts.contains_key(t) {
-                        texts.insert(t.to_string(), JsValue::from_str(t));
-                    }
-                }
-                let mut strips = strips.borrow_mut();
-                let strip = w.strip.map(|s| {
-                    let key = strip_key(s);
-                    if !strips.contains_key(&key) {
-                        if strips.len() >= MAX_TEXTS {
-                            strips.clear();
-                        }
-                        strips.insert(key, JsValue::from_str(&strip_gradient(s)));
-                    }
-                    key
-                });
-                let none = &JsValue::UNDEFINED;
-                let text = |t: Option<&str>| t.and_then(|t| texts.get(t)).unwrap_or(none);
-                nk_hg_patch(
-                    parts.button.as_ref(),
-                    parts.word.as_ref(),
-                    parts.raw.as_ref(),
-                    parts.since.as_ref(),
-                    parts.strip.as_ref(),
-                    status.map_or(none, |i| &words[i].2),
-                    word.map_or(none, |i| &words[i].2),
-                    text(w.raw),
-                    text(w.since),
-                    strip.and_then(|k| strips.get(&k)).unwrap_or(none),
-                );
-            })
-        })
-    });
-}
-
-/// Sets an attribute named by a fixed word to a free text.
-pub fn set_text_attribute(el: &web_sys::Element, name: &'static str, value: &str) {
-    with_word(name, |n| {
-        with_text(value, |v| {
-            el.unchecked_ref::<PageNode>().set_attribute_js(n, v)
-        })
-    });
-}
-
-/// Sets the text of a node to a free text.
-pub fn set_free_text(node: &web_sys::Node, value: &str) {
-    with_text(value, |v| node.unchecked_ref::<PageNode>().set_text_js(v));
-}
-
-/// Sets an attribute whose name and value are both fixed words.
-pub fn set_word_attribute(el: &web_sys::Element, name: &'static str, value: &'static str) {
-    with_words(name, value, |n, v| {
-        el.unchecked_ref::<PageNode>().set_attribute_js(n, v)
-    });
 }
 
 /// Puts `want` (elements of `container`, in the wanted order) in that order, moving only
@@ -231,7 +178,8 @@ pub fn order_rows(container: &web_sys::Element, want: &[web_sys::Element]) {
     let mut anchor: Option<web_sys::Node> = last_row.and_then(|l| l.next_sibling());
     for (el, stays) in placed.iter().zip(keep).rev() {
         if !stays {
-            let _ = container.insert_before(el, anchor.as_ref());
+            let before = anchor.as_ref().map_or(JsValue::NULL, |a| a.into());
+            nk_hg_move(container.as_ref(), el.as_ref(), &before);
         }
         anchor = Some(el.clone().into());
     }

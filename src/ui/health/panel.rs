@@ -5,11 +5,15 @@
 //!
 //! A poll costs what it changed (issue #7, B6): one effect refreshes the panel's live grid,
 //! which repaints only the row that answered and lists the cells that changed; those
-//! cells alone are patched through a registry of mounted cells. Rows and cells are drawn
+//! cells alone are packed into one `core::health::CellBatch` and applied by one call into
+//! the page (`dom::apply`) through a registry of mounted cells. Rows and cells are drawn
 //! again only when the structure changes (rows reorder, cells appear or go).
 
 use super::{dom, HealthStore};
-use crate::core::health::{detail, symbol, word, CellView, HealthState, LiveGrid};
+use crate::core::health::{
+    bool_word, check_text, common_strip, detail, strip_key, symbol, word, CellBatch, CellView,
+    HealthState, LiveGrid,
+};
 use crate::core::spec::HealthGridSpec;
 use crate::ui::state::use_app;
 use leptos::prelude::*;
@@ -18,22 +22,35 @@ use std::collections::HashMap;
 /// What is drawn: the visible rows in order, each as (panel index, service, cell names).
 type Layout = Vec<(usize, String, Vec<String>)>;
 
+/// A mounted row: its token, state signal, element and the strip it carries for its
+/// cells (`core::health::common_strip`; `None` until written on this element).
+type MountedRow = (
+    u64,
+    RwSignal<HealthState>,
+    NodeRef<leptos::html::Div>,
+    Option<u64>,
+);
+
 /// The panel's mounted cells and rows, by (row, cell) and row index in the panel's order.
 /// Each entry carries a token so a removed element never unregisters its replacement.
 #[derive(Default)]
 struct Mounted {
     cells: HashMap<(usize, usize), (u64, CellSlot)>,
-    rows: HashMap<usize, (u64, RwSignal<HealthState>, NodeRef<leptos::html::Div>)>,
+    rows: HashMap<usize, MountedRow>,
     next_token: u64,
 }
 
-/// One mounted cell: its elements and what they show.
+/// One mounted cell: its elements, what they show and its slot in the page's table.
 #[derive(Clone)]
 struct CellSlot {
     els: CellEls,
     shown: CellView,
-    /// The elements themselves, looked up on the first patch.
-    found: Option<Found>,
+    /// The cell's number in the page's table of cells (`dom::register`).
+    slot: u32,
+    /// Whether its elements were handed to the page (on its first patch).
+    registered: bool,
+    /// The strip its strip element holds itself (`None`: it shows its row's).
+    own_strip: Option<u64>,
 }
 
 /// The header figures: groups present, rows not green, all rows, hidden rows.
@@ -85,7 +102,7 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
                 .try_with_value(|m| {
                     l.iter()
                         .filter_map(|(i, _, _)| {
-                            m.rows.get(i).and_then(|(_, _, r)| r.get_untracked())
+                            m.rows.get(i).and_then(|(_, _, r, _)| r.get_untracked())
                         })
                         .map(Into::into)
                         .collect()
@@ -105,27 +122,67 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
             let Some(changes) = changes else { return };
             live.with_value(|g| {
                 let mut row_states = Vec::new();
+                // Every changed cell goes into one batch the page applies in one call.
+                let mut batch = CellBatch::new();
                 mounted.update_value(|m| {
-                    for &(i, j) in &changes.cells {
+                    // Rows whose cells changed carry the strip most of their cells show; a
+                    // row whose common strip changed has all its cells looked at again.
+                    let mut todo: Vec<(usize, usize)> = Vec::with_capacity(changes.cells.len());
+                    let mut commons: HashMap<usize, Option<u64>> = HashMap::new();
+                    let mut rows_seen: Vec<usize> = changes.cells.iter().map(|c| c.0).collect();
+                    rows_seen.sort_unstable();
+                    rows_seen.dedup();
+                    let mut redone: Vec<usize> = Vec::new();
+                    for &i in &rows_seen {
+                        let Some(r) = g.row(i) else { continue };
+                        let want = common_strip(r.cells.iter().map(|c| c.strip.as_slice()));
+                        let mut common = None;
+                        if let Some((_, _, el, had)) = m.rows.get_mut(&i) {
+                            if *had == want {
+                                common = want;
+                            } else {
+                                let shown =
+                                    r.cells.iter().find(|c| Some(strip_key(&c.strip)) == want);
+                                if let (Some(el), Some(c)) = (el.get_untracked(), shown) {
+                                    dom::set_row_strip(&el, &c.strip);
+                                    *had = want;
+                                    common = want;
+                                }
+                                todo.extend((0..r.cells.len()).map(|j| (i, j)));
+                                redone.push(i);
+                            }
+                        }
+                        commons.insert(i, common);
+                    }
+                    todo.extend(changes.cells.iter().filter(|(i, _)| !redone.contains(i)));
+                    for (i, j) in todo {
                         if let (Some(next), Some((_, slot))) = (
                             g.row(i).and_then(|r| r.cells.get(j)),
                             m.cells.get_mut(&(i, j)),
                         ) {
-                            if slot.found.is_none() {
-                                slot.found = Found::of(&slot.els);
+                            if !slot.registered {
+                                slot.registered = register(slot.slot, &slot.els);
                             }
-                            if let Some(found) = &slot.found {
-                                patch(found, &slot.shown, next);
+                            if slot.registered {
+                                let common = commons.get(&i).copied().flatten();
+                                batch.push(
+                                    slot.slot,
+                                    &slot.shown,
+                                    next,
+                                    &mut slot.own_strip,
+                                    common,
+                                );
                             }
                             slot.shown = next.clone();
                         }
                     }
                     for &i in &changes.rows {
-                        if let (Some(r), Some((_, sig, _))) = (g.row(i), m.rows.get(&i)) {
+                        if let (Some(r), Some((_, sig, _, _))) = (g.row(i), m.rows.get(&i)) {
                             row_states.push((*sig, r.state));
                         }
                     }
                 });
+                dom::apply(&batch);
                 // Row signals are set outside the registry's borrow (their effects may read it).
                 for (sig, state) in row_states {
                     sig.set(state);
@@ -288,12 +345,13 @@ fn HealthRow(
     let row_el = NodeRef::<leptos::html::Div>::new();
     let token = mounted.try_update_value(|m| {
         m.next_token += 1;
-        m.rows.insert(index, (m.next_token, row_state, row_el));
+        m.rows
+            .insert(index, (m.next_token, row_state, row_el, None));
         m.next_token
     });
     on_cleanup(move || {
         mounted.try_update_value(|m| {
-            if m.rows.get(&index).map(|(t, _, _)| Some(*t)) == Some(token) {
+            if m.rows.get(&index).map(|(t, _, _, _)| Some(*t)) == Some(token) {
                 m.rows.remove(&index);
             }
         });
@@ -363,6 +421,7 @@ fn HealthCell(
         since: NodeRef::new(),
         strip: NodeRef::new(),
     };
+    let slot = dom::new_slot();
     let token = mounted.try_update_value(|m| {
         m.next_token += 1;
         m.cells.insert(
@@ -372,13 +431,16 @@ fn HealthCell(
                 CellSlot {
                     els,
                     shown: c.clone(),
-                    found: None,
+                    slot,
+                    registered: false,
+                    own_strip: Some(strip_key(&c.strip)),
                 },
             ),
         );
         m.next_token
     });
     on_cleanup(move || {
+        dom::forget(slot);
         mounted.try_update_value(|m| {
             if m.cells.get(&(row, cell)).map(|(t, _)| Some(*t)) == Some(token) {
                 m.cells.remove(&(row, cell));
@@ -398,10 +460,10 @@ fn HealthCell(
             data-check=c.check.clone()
             data-state=c.state.as_str()
             data-status=c.state.as_str()
-            data-stale=bool_str(c.stale)
+            data-stale=bool_word(c.stale)
             data-reason=reason.clone()
             data-raw=c.raw_status.clone()
-            data-flapping=bool_str(c.flapping)
+            data-flapping=bool_word(c.flapping)
             on:mouseenter=move |_| {
                 // The tooltip is written when it can be seen, not on every poll.
                 if let (Some(b), Some(now)) = (els.button.get_untracked(), shown()) {
@@ -429,118 +491,48 @@ fn HealthCell(
     }
 }
 
-fn bool_str(b: bool) -> &'static str {
-    if b {
-        "true"
-    } else {
-        "false"
-    }
-}
-
-fn check_text(c: &CellView) -> String {
-    if c.members.is_empty() {
-        c.check.clone()
-    } else {
-        format!("{} ({} checks)", c.check, c.members.len())
-    }
-}
-
-/// A mounted cell's elements, looked up once from its node refs.
-#[derive(Clone)]
-struct Found {
-    button: web_sys::HtmlElement,
-    check: web_sys::HtmlElement,
-    word: web_sys::HtmlElement,
-    raw: web_sys::HtmlElement,
-    stale: web_sys::HtmlElement,
-    flap: web_sys::HtmlElement,
-    reason: web_sys::HtmlElement,
-    since: web_sys::HtmlElement,
-    strip: web_sys::HtmlElement,
-}
-
-impl Found {
-    /// The elements, once every one of them is in the page.
-    fn of(els: &CellEls) -> Option<Self> {
-        Some(Self {
-            button: els.button.get_untracked()?.into(),
-            check: els.check.get_untracked()?.into(),
-            word: els.word.get_untracked()?.into(),
-            raw: els.raw.get_untracked()?.into(),
-            stale: els.stale.get_untracked()?.into(),
-            flap: els.flap.get_untracked()?.into(),
-            reason: els.reason.get_untracked()?.into(),
-            since: els.since.get_untracked()?.into(),
-            strip: els.strip.get_untracked()?.into(),
-        })
-    }
-}
-
-/// Shows or hides an optional part, with its test hook only while shown.
-fn show(el: &web_sys::HtmlElement, visible: bool, testid: Option<&'static str>) {
-    el.set_hidden(!visible);
-    if let Some(id) = testid {
-        if visible {
-            dom::set_word_attribute(el, "data-testid", id);
-        } else {
-            let _ = el.remove_attribute("data-testid");
-        }
-    }
-}
-
-/// Applies the difference between two versions of a cell to its elements: only what
-/// changed is written. A flip (state, word, raw word, "since", strip) is one call into the
-/// page; colours and the symbol follow `data-status` and `data-stale` in the stylesheet.
-fn patch(f: &Found, prev: &CellView, next: &CellView) {
-    let b = &f.button;
-    let state = (prev.state != next.state).then(|| next.state.as_str());
-    let writes = dom::CellWrites {
-        status: state,
-        word: (prev.state != next.state).then(|| word(next.state)),
-        raw: (prev.raw_status != next.raw_status).then_some(next.raw_status.as_str()),
-        since: (prev.since != next.since).then_some(next.since.as_str()),
-        strip: (prev.strip != next.strip).then_some(next.strip.as_slice()),
+/// Hands a mounted cell's elements to the page under its slot; false while any of them
+/// is not in the page yet.
+fn register(slot: u32, els: &CellEls) -> bool {
+    let (
+        Some(button),
+        Some(check),
+        Some(word),
+        Some(raw),
+        Some(stale),
+        Some(flap),
+        Some(reason),
+        Some(since),
+        Some(strip),
+    ) = (
+        els.button.get_untracked(),
+        els.check.get_untracked(),
+        els.word.get_untracked(),
+        els.raw.get_untracked(),
+        els.stale.get_untracked(),
+        els.flap.get_untracked(),
+        els.reason.get_untracked(),
+        els.since.get_untracked(),
+        els.strip.get_untracked(),
+    )
+    else {
+        return false;
     };
-    if writes.status.is_some()
-        || writes.raw.is_some()
-        || writes.since.is_some()
-        || writes.strip.is_some()
-    {
-        let parts = dom::CellParts {
-            button: b,
-            word: &f.word,
-            raw: &f.raw,
-            since: &f.since,
-            strip: &f.strip,
-        };
-        dom::patch_cell(&parts, &writes);
-    }
-    if prev.service != next.service {
-        dom::set_text_attribute(b, "data-service", &next.service);
-    }
-    if prev.check != next.check {
-        dom::set_text_attribute(b, "data-check", &next.check);
-    }
-    if prev.stale != next.stale {
-        dom::set_word_attribute(b, "data-stale", bool_str(next.stale));
-        show(&f.stale, next.stale, None);
-    }
-    if prev.flapping != next.flapping {
-        dom::set_word_attribute(b, "data-flapping", bool_str(next.flapping));
-        show(&f.flap, next.flapping, Some("health-flapping"));
-    }
-    if prev.reason != next.reason {
-        let reason = next.reason.as_deref().unwrap_or_default();
-        dom::set_text_attribute(b, "data-reason", reason);
-        dom::set_free_text(&f.reason, reason);
-        show(&f.reason, !reason.is_empty(), Some("health-cell-reason"));
-    }
-    if (&prev.check, &prev.members) != (&next.check, &next.members) {
-        f.check.set_text_content(Some(&check_text(next)));
-    }
-    if prev.strip.len() != next.strip.len() {
-        dom::set_text_attribute(&f.strip, "data-polls", &next.strip.len().to_string());
-    }
+    dom::register(
+        slot,
+        &dom::CellParts {
+            button: &button,
+            check: &check,
+            word: &word,
+            raw: &raw,
+            stale: &stale,
+            flap: &flap,
+            reason: &reason,
+            since: &since,
+            strip: &strip,
+        },
+    );
+    true
 }
 
 /// What a cell shows for the moment between its row changing and its removal.
