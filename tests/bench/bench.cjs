@@ -738,6 +738,14 @@ async function b6(B6_CHECKS) {
       const seen = await withTimeout(5000, page.evaluate(() => [...new Set([...document.querySelectorAll('[data-testid="health-cell"]')].map((c) => c.getAttribute('data-status')))].join(',') + ` (${document.querySelectorAll('[data-testid="health-cell"]').length} cells)`), 'no answer from the page within 5 s: its main thread is saturated');
       throw new Error(`the health grid never showed all ${B6_ENDPOINTS * B6_CHECKS} cells ok within 60 s (polls answered: ${fx.state.hits}); page: ${seen}`);
     });
+    // --profile DIR: the flips also record a CDP CPU profile (100 µs samples) into
+    // DIR/b6-<cells>.cpuprofile (build with wasm names kept to read wasm frames).
+    const cdp = PROFILE_DIR ? await page.context().newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    }
     for (let r = -1; r < RUNS; r++) {
       const want = fx.state.fail ? 'ok' : 'fail';
       await browser.startTracing(page, { categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel', 'blink.user_timing'] });
@@ -749,8 +757,18 @@ async function b6(B6_CHECKS) {
         window.__b6 = new Promise((ok) => {
           const sel = '[data-testid="health-cell"]';
           const pending = new Set();
-          const recount = () => { pending.clear(); for (const c of document.querySelectorAll(sel)) if (c.getAttribute('data-status') !== want) pending.add(c); };
-          const holdsCells = (nodes) => { for (const x of nodes) if (x.nodeType === 1 && (x.matches(sel) || x.querySelector(sel))) return true; return false; };
+          const known = new WeakSet();
+          const recount = () => { pending.clear(); for (const c of document.querySelectorAll(sel)) { known.add(c); if (c.getAttribute('data-status') !== want) pending.add(c); } };
+          // A row moved in the page (removed and added again, still connected, its cells
+          // already known) changes no cell: only new or removed cells call for a recount.
+          const holdsCells = (nodes) => {
+            for (const x of nodes) {
+              if (x.nodeType !== 1) continue;
+              const c = x.matches(sel) ? x : x.querySelector(sel);
+              if (c && !(x.isConnected && known.has(c))) return true;
+            }
+            return false;
+          };
           recount();
           const mo = new MutationObserver((records) => {
             let replaced = false;
@@ -792,6 +810,12 @@ async function b6(B6_CHECKS) {
         rendering_total: tasks.reduce((a, t) => a + t.rendering, 0),
         tasks: updates,
       });
+    }
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      fs.mkdirSync(PROFILE_DIR, { recursive: true });
+      fs.writeFileSync(path.join(PROFILE_DIR, `b6-${first}.cpuprofile`), JSON.stringify(profile));
+      await cdp.detach();
     }
     return {
       cells: first, endpoints: B6_ENDPOINTS, checks_per_endpoint: B6_CHECKS, polls: fx.state.hits,
