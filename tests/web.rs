@@ -166,7 +166,14 @@ async fn kpi_tile_shows_value_unit_and_status_and_errors_stay_in_their_panel() {
         state.set_value(Some(app));
         view! { <Grid/> }
     });
-    tick().await;
+    // The grid mounts one panel per animation frame: wait (boundedly) for the first three
+    // ("p99 latency" is the third).
+    for _ in 0..200 {
+        if host.query_selector("[data-testid=\"panel\"][data-title=\"p99 latency\"]").ok().flatten().is_some() {
+            break;
+        }
+        tick().await;
+    }
     let app = state.get_value().unwrap();
     store_value(app, "errors", 9.1);
     app.fetches.update(|m| {
