@@ -17,11 +17,13 @@ use leptos::prelude::*;
 
 /// Panels added in each animation frame. None are mounted with the page itself: the
 /// app's start (wasm instantiation, first mount and effects) is one task, and each panel
-/// mounted in it made that task longer (B4's longest task). One per frame: a timeseries
-/// panel's mount (frame, chart, legend, exemplar layer, their effects) cost 10–15 ms of
-/// script in B4's profile, and three in one frame made 50–85 ms tasks; the 24 panels are
-/// all mounted well before the last of their queries answers.
-pub const MOUNT_PER_FRAME: usize = 1;
+/// mounted in it made that task longer (B4's longest task). A timeseries panel's mount
+/// (frame, chart, legend, exemplar layer, their effects) cost 10–15 ms of script in B4's
+/// profile: three in one frame made 50–85 ms tasks, while one per frame added 24 frames'
+/// rendering and made B4's load ≈ 10 % slower. Two per frame, measured against one and
+/// three in alternating rounds (session 6): the lowest longest-task median (75–80 ms, was
+/// 118–130 ms mounting with the page) with the load time of three.
+pub const MOUNT_PER_FRAME: usize = 2;
 
 /// How long panels wait for `datasources.json` before mounting anyway. Mounting starts
 /// once the datasources are known, so the panels' queries (started by the fetcher when
