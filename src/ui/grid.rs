@@ -20,9 +20,9 @@ use leptos::prelude::*;
 /// mounted in it made that task longer (B4's longest task). A timeseries panel's mount
 /// (frame, chart, legend, exemplar layer, their effects) cost 10–15 ms of script in B4's
 /// profile: three in one frame made 50–85 ms tasks, while one per frame added 24 frames'
-/// rendering and made B4's load ≈ 10 % slower. Two per frame, measured against one and
-/// three in alternating rounds (session 6): the lowest longest-task median (75–80 ms, was
-/// 118–130 ms mounting with the page) with the load time of three.
+/// rendering and loaded B4 more slowly (1,814–1,959 ms against 1,757–1,795 ms for three,
+/// alternating rounds). Two per frame (session 6, same rounds): the lowest longest-task
+/// medians (75–80 ms; session 5's build 118–130 ms) at a load time within the spread.
 pub const MOUNT_PER_FRAME: usize = 2;
 
 /// How long panels wait for `datasources.json` before mounting anyway. Mounting starts
