@@ -11,7 +11,7 @@
 
 use super::{dom, HealthStore};
 use crate::core::health::{
-    bool_word, check_text, common_strip, detail, strip_key, symbol, word, CellBatch, CellView,
+    bool_word, check_text, detail, plan_poll, strip_key, symbol, word, CellBatch, CellView,
     HealthState, LiveGrid,
 };
 use crate::core::spec::HealthGridSpec;
@@ -125,37 +125,32 @@ pub fn HealthGrid(panel_id: String, datasource: String, spec: HealthGridSpec) ->
                 // Every changed cell goes into one batch the page applies in one call.
                 let mut batch = CellBatch::new();
                 mounted.update_value(|m| {
-                    // Rows whose cells changed carry the strip most of their cells show; a
-                    // row whose common strip changed has all its cells looked at again.
-                    let mut todo: Vec<(usize, usize)> = Vec::with_capacity(changes.cells.len());
+                    // Which strip each changed row carries and which cells to patch are
+                    // decided in the core; here the row strips are written.
+                    let plan = plan_poll(
+                        &changes.cells,
+                        |i| g.row(i).map(|r| r.cells.as_slice()),
+                        |i| m.rows.get(&i).map(|row| row.3),
+                    );
                     let mut commons: HashMap<usize, Option<u64>> = HashMap::new();
-                    let mut rows_seen: Vec<usize> = changes.cells.iter().map(|c| c.0).collect();
-                    rows_seen.sort_unstable();
-                    rows_seen.dedup();
-                    let mut redone: Vec<usize> = Vec::new();
-                    for &i in &rows_seen {
-                        let Some(r) = g.row(i) else { continue };
-                        let want = common_strip(r.cells.iter().map(|c| c.strip.as_slice()));
-                        let mut common = None;
-                        if let Some((_, _, el, had)) = m.rows.get_mut(&i) {
-                            if *had == want {
-                                common = want;
-                            } else {
-                                let shown =
-                                    r.cells.iter().find(|c| Some(strip_key(&c.strip)) == want);
-                                if let (Some(el), Some(c)) = (el.get_untracked(), shown) {
-                                    dom::set_row_strip(&el, &c.strip);
-                                    *had = want;
-                                    common = want;
-                                }
-                                todo.extend((0..r.cells.len()).map(|j| (i, j)));
-                                redone.push(i);
+                    for r in &plan.rows {
+                        let written = r.write_from.is_none_or(|j| {
+                            let shown = g.row(r.row).and_then(|row| row.cells.get(j));
+                            match (m.rows.get_mut(&r.row), shown) {
+                                (Some((_, _, el, had)), Some(c)) => match el.get_untracked() {
+                                    Some(el) => {
+                                        dom::set_row_strip(&el, &c.strip);
+                                        *had = r.common;
+                                        true
+                                    }
+                                    None => false,
+                                },
+                                _ => false,
                             }
-                        }
-                        commons.insert(i, common);
+                        });
+                        commons.insert(r.row, r.common.filter(|_| written));
                     }
-                    todo.extend(changes.cells.iter().filter(|(i, _)| !redone.contains(i)));
-                    for (i, j) in todo {
+                    for (i, j) in plan.cells {
                         if let (Some(next), Some((_, slot))) = (
                             g.row(i).and_then(|r| r.cells.get(j)),
                             m.cells.get_mut(&(i, j)),
