@@ -61,13 +61,13 @@ pub fn read_matrix(body: &[u8], step_ms: i64, max_series: usize, max_samples: us
     Some(Frame { series, step_ms, notices: Vec::new() })
 }
 
-/// A cursor over the body. Its per-byte helpers are `inline(always)`: the release build
-/// optimises for size (`opt-level = "z"`), which otherwise leaves them as calls per byte.
 /// Sample vectors are allocated in multiples of this many elements (512 bytes), so the
 /// vectors of one refresh fit the blocks the previous refresh freed, although answers
 /// differ by a few samples (B7: exact sizes left holes a few bytes too small).
 const CAPACITY_STEP: usize = 64;
 
+/// A cursor over the body. Its per-byte helpers are `inline(always)`: the release build
+/// optimises for size (`opt-level = "z"`), which otherwise leaves them as calls per byte.
 struct Reader<'a> {
     b: &'a [u8],
     i: usize,
