@@ -166,7 +166,7 @@ async fn kpi_tile_shows_value_unit_and_status_and_errors_stay_in_their_panel() {
         state.set_value(Some(app));
         view! { <Grid/> }
     });
-    // The grid mounts one panel per animation frame: wait (boundedly) for the first three
+    // The grid mounts a few panels per animation frame: wait (boundedly) for the first three
     // ("p99 latency" is the third).
     for _ in 0..200 {
         if host.query_selector("[data-testid=\"panel\"][data-title=\"p99 latency\"]").ok().flatten().is_some() {
